@@ -1,0 +1,35 @@
+# Two commands set up a fresh clone: `make generate` and `make test` (see README.md).
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+INSTALLED := $(VENV)/.installed
+PRISM := tests/prism/node_modules/.installed
+
+.PHONY: generate check test test-fast lint bench clean
+
+$(INSTALLED): pyproject.toml constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet --constraint constraints.txt --editable '.[test]'
+	touch $@
+
+$(PRISM): tests/prism/package.json tests/prism/package-lock.json
+	npm ci --prefix tests/prism --no-audit --no-fund --loglevel=error
+	touch $@
+
+generate: $(INSTALLED)
+	$(PY) -m generator generate
+
+check: $(INSTALLED)
+	$(PY) -m generator check
+
+# The whole suite: unit, golden, runtime, type checks (mypy, pyright), black, Prism contract tests.
+test: $(INSTALLED) $(PRISM)
+	$(PY) -m pytest
+
+# Everything but the slow type-checker and Prism tests.
+test-fast: $(INSTALLED)
+	$(PY) -m pytest -m "not slow"
+
+clean:
+	rm -rf $(VENV) tests/prism/node_modules .pytest_cache .mypy_cache

@@ -1,0 +1,137 @@
+"""The command line: ``python -m generator COMMAND``. The only module that prints or exits.
+
+Exit codes: 0 fine, 1 ``check`` found drift, 2 bad input (every problem printed, sorted, each as
+``specs/<provider>/<file>#<pointer>: <message>``). Colour only on a terminal.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from generator.diagnostics import Diagnostic, SpecError
+from generator.documents import markdown_blocks
+from generator.load import Fragment, _page_fragments, discover_providers, read_text
+from generator.pipeline import ValidSpec, load_valid_spec
+from generator.quirks import HTTP_METHODS
+from generator.splitting import dump_json, split_fragments
+from generator.write import write_file, write_files
+
+__all__ = ["main"]
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _print_diagnostics(diagnostics: Sequence[Diagnostic]) -> None:
+    for diagnostic in diagnostics:
+        colour = "yellow" if diagnostic.severity == "warning" else "red"
+        click.secho(diagnostic.format(), err=True, fg=colour)
+
+
+def _bad_input(error: SpecError) -> None:
+    _print_diagnostics(error.diagnostics)
+    count = len(error.diagnostics)
+    click.secho(f"{count} error{'s' if count != 1 else ''}", err=True, fg="red", bold=True)
+    sys.exit(2)
+
+
+def _providers(specs_dir: Path, chosen: Sequence[str]) -> list[str]:
+    found = chosen or discover_providers(specs_dir)
+    if not found:
+        raise click.UsageError(f"no provider folders in {specs_dir}/")
+    return list(found)
+
+
+def _counts(spec: ValidSpec) -> tuple[int, int]:
+    paths = spec.merged.document.get("paths", {})
+    operations = sum(1 for item in paths.values() for m in HTTP_METHODS if m in item)
+    return len(paths), operations
+
+
+def _strict_option(func: F) -> F:
+    return click.option("--strict", is_flag=True, help="Treat quirk warnings as errors.")(func)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--specs-dir", type=click.Path(path_type=Path), default=Path("specs"),
+              show_default=True, help="Folder holding one folder of fragments per provider.")  # fmt: skip
+@click.option("--out-dir", type=click.Path(path_type=Path), default=Path("generated"),
+              show_default=True, help="Folder the generated packages are written to.")  # fmt: skip
+@click.pass_context
+def cli(ctx: click.Context, specs_dir: Path, out_dir: Path) -> None:
+    """Turn per-endpoint OpenAPI fragments into typed Python client packages."""
+    ctx.obj = {"specs_dir": specs_dir, "out_dir": out_dir}
+
+
+@cli.command()
+@click.option(
+    "--provider", "-p", "providers", multiple=True, help="Provider folder (repeatable); default: all."
+)
+@_strict_option
+@click.pass_obj
+def validate(obj: dict[str, Path], providers: tuple[str, ...], strict: bool) -> None:
+    """Load, merge and validate each provider's fragments."""
+    problems: list[Diagnostic] = []
+    for name in _providers(obj["specs_dir"], providers):
+        try:
+            spec = load_valid_spec(obj["specs_dir"], name, strict=strict)
+        except SpecError as error:
+            problems += error.diagnostics
+            continue
+        _print_diagnostics(spec.warnings)
+        paths, operations = _counts(spec)
+        click.echo(f"ok: {name}: {paths} paths, {operations} operations")
+    if problems:
+        _bad_input(SpecError(problems))
+
+
+@cli.command()
+@click.option("--provider", "-p", required=True, help="Provider folder.")
+@click.option("--output", "-o", type=click.Path(path_type=Path), help="Write to FILE instead of stdout.")
+@_strict_option
+@click.pass_obj
+def merge(obj: dict[str, Path], provider: str, output: Path | None, strict: bool) -> None:
+    """Print the merged, validated spec of one provider as JSON."""
+    try:
+        spec = load_valid_spec(obj["specs_dir"], provider, strict=strict)
+    except SpecError as error:
+        _bad_input(error)
+        return
+    _print_diagnostics(spec.warnings)
+    text = dump_json(spec.merged.document)
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        write_file(output, text)
+
+
+@cli.command("import-docs")
+@click.argument("page", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--provider", "-p", required=True, help="Provider folder to write the fragments to.")
+@click.pass_obj
+def import_docs(obj: dict[str, Path], page: Path, provider: str) -> None:
+    """Split a documentation PAGE into one fragment file per endpoint in specs/PROVIDER/."""
+    try:
+        fragments, problems = _page_fragments(read_text(page, page.name), page.name)
+        errors = [p for p in problems if p.severity == "error"]
+        if errors or not fragments:
+            raise SpecError(errors or problems)
+        files = split_fragments(fragments)
+    except SpecError as error:
+        _bad_input(error)
+        return
+    folder = obj["specs_dir"] / provider
+    changed = write_files(folder, files)
+    for name in sorted(files):
+        state = "written" if name in changed else "unchanged"
+        click.echo(f"{state}: {folder.as_posix()}/{name}")
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Run the command line."""
+    cli.main(args=list(argv) if argv is not None else None, prog_name="python -m generator")

@@ -1,0 +1,165 @@
+"""Read a provider folder: ``specs/<provider>/`` -> :class:`ProviderSource`.
+
+The only stage that reads files. A fragment is a ``.json``, ``.yaml`` or ``.yml`` file holding one
+OpenAPI 3.x document, or a ``.md`` documentation page in which every fenced json/yaml block that is
+an OpenAPI document counts (such a block is shown as ``page.md:LINE``, its first line). Files are
+read in sorted order of their relative path; ``provider.yaml`` holds the settings. Every problem
+found is collected; :class:`~generator.diagnostics.SpecError` carries them all.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from generator.config import ProviderConfig, parse_config
+from generator.diagnostics import Diagnostic, Origin, SpecError
+from generator.documents import (
+    ParseError,
+    is_openapi,
+    looks_like_openapi,
+    markdown_blocks,
+    parse_error_diagnostic,
+    parse_text,
+)
+
+__all__ = ["Fragment", "ProviderSource", "discover_providers", "load_provider", "read_text"]
+
+CONFIG_FILE = "provider.yaml"
+_SYNTAX = {".json": "json", ".yaml": "yaml", ".yml": "yaml"}
+
+
+@dataclass(frozen=True, slots=True)
+class Fragment:
+    """One OpenAPI document and the file (as shown in messages) it came from."""
+
+    file: str
+    document: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class ProviderSource:
+    """Everything read from one provider folder."""
+
+    name: str
+    config: ProviderConfig
+    fragments: tuple[Fragment, ...]
+    warnings: tuple[Diagnostic, ...] = ()
+
+
+def read_text(path: Path, shown: str) -> str:
+    """Read a UTF-8 file (a BOM is allowed); undecodable bytes are a diagnostic."""
+    try:
+        return path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise SpecError([Diagnostic(Origin(shown), f"not UTF-8 text: byte {exc.start}")]) from None
+    except OSError as exc:
+        raise SpecError([Diagnostic(Origin(shown), f"cannot read: {exc.strerror}")]) from None
+
+
+def discover_providers(specs_dir: Path) -> list[str]:
+    """The provider folders below ``specs_dir``, sorted."""
+    if not specs_dir.is_dir():
+        return []
+    return sorted(p.name for p in specs_dir.iterdir() if p.is_dir() and not p.name.startswith("."))
+
+
+def _check_document(document: Any, shown: str) -> list[Diagnostic]:
+    origin = Origin(shown)
+    if not isinstance(document, dict):
+        return [Diagnostic(origin, f"not an OpenAPI document: a {type(document).__name__}")]
+    if "swagger" in document and "openapi" not in document:
+        return [Diagnostic(origin.child("swagger"), "swagger 2.0 documents are not supported",
+                           hint="convert it to OpenAPI 3.x first")]  # fmt: skip
+    if "openapi" not in document:
+        return [Diagnostic(origin, "not an OpenAPI document: no 'openapi' key")]
+    version = document["openapi"]
+    if not isinstance(version, str) or not version.startswith(("3.0.", "3.1.")):
+        return [Diagnostic(origin.child("openapi"), f"unsupported OpenAPI version {version!r}",
+                           hint="3.0.x and 3.1.x are supported")]  # fmt: skip
+    return []
+
+
+def _file_fragments(text: str, syntax: str, shown: str) -> tuple[list[Fragment], list[Diagnostic]]:
+    try:
+        document = parse_text(text, syntax)
+    except ParseError as exc:
+        return [], [parse_error_diagnostic(shown, exc)]
+    problems = _check_document(document, shown)
+    return ([] if problems else [Fragment(shown, document)]), problems
+
+
+def _page_fragments(text: str, shown: str) -> tuple[list[Fragment], list[Diagnostic]]:
+    fragments: list[Fragment] = []
+    problems: list[Diagnostic] = []
+    for block in markdown_blocks(text):
+        where = f"{shown}:{block.line}"
+        try:
+            document = parse_text(block.text, block.syntax)
+        except ParseError as exc:
+            if looks_like_openapi(block.text):
+                problems.append(parse_error_diagnostic(shown, exc, block.line - 1))
+            continue
+        if is_openapi(document):
+            found = _check_document(document, where)
+            problems.extend(found)
+            if not found:
+                fragments.append(Fragment(where, document))
+    if not fragments and not problems:
+        problems.append(Diagnostic(Origin(shown), "no OpenAPI document in this page", severity="warning"))
+    return fragments, problems
+
+
+def _read_fragments(folder: Path, prefix: str) -> tuple[list[Fragment], list[Diagnostic]]:
+    fragments: list[Fragment] = []
+    problems: list[Diagnostic] = []
+    files = sorted(p for p in folder.rglob("*") if p.is_file())
+    for path in files:
+        relative = path.relative_to(folder).as_posix()
+        shown = f"{prefix}/{relative}"
+        if relative == CONFIG_FILE or any(part.startswith(".") for part in Path(relative).parts):
+            continue
+        suffix = path.suffix.lower()
+        if suffix == ".md":
+            found, diags = _page_fragments(read_text(path, shown), shown)
+        elif suffix in _SYNTAX:
+            found, diags = _file_fragments(read_text(path, shown), _SYNTAX[suffix], shown)
+        else:
+            found, diags = [], [Diagnostic(Origin(shown), "ignored: not a .json, .yaml, .yml "
+                                           "or .md fragment", severity="warning")]  # fmt: skip
+        fragments += found
+        problems += diags
+    return fragments, problems
+
+
+def _read_config(folder: Path, name: str, prefix: str) -> tuple[ProviderConfig, list[Diagnostic]]:
+    path = folder / CONFIG_FILE
+    shown = f"{prefix}/{CONFIG_FILE}"
+    data: object = None
+    if path.is_file():
+        try:
+            data = parse_text(read_text(path, shown), "yaml")
+        except ParseError as exc:
+            config, _ = parse_config(name, None, Origin(shown))
+            return config, [parse_error_diagnostic(shown, exc)]
+    return parse_config(name, data, Origin(shown))
+
+
+def load_provider(specs_dir: Path, name: str) -> ProviderSource:
+    """Read ``specs_dir/name``: its settings and fragments, or raise SpecError with every problem."""
+    folder = specs_dir / name
+    prefix = f"{specs_dir.name}/{name}"
+    if not folder.is_dir():
+        raise SpecError([Diagnostic(Origin(prefix), "no such provider folder")])
+    config, problems = _read_config(folder, name, prefix)
+    fragments, found = _read_fragments(folder, prefix)
+    problems += found
+    if not fragments and not [p for p in problems if p.severity == "error"]:
+        problems.append(Diagnostic(Origin(prefix), "no OpenAPI fragments in this folder",
+                                   hint="add .json, .yaml, .yml or .md files"))  # fmt: skip
+    errors = [p for p in problems if p.severity == "error"]
+    if errors:
+        raise SpecError(errors)
+    warnings = tuple(sorted(p for p in problems if p.severity == "warning"))
+    return ProviderSource(name, config, tuple(fragments), warnings)

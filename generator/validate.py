@@ -1,0 +1,153 @@
+"""Validate a merged document: openapi-spec-validator (3.0 and 3.1) plus the rules it misses.
+
+Takes :class:`~generator.merge.Merged` and returns every problem at once as diagnostics whose
+origins are mapped back to the fragment that holds the node. Our own rules:
+- every ``$ref`` is local (``#/...``) and resolves;
+- component names match ``^[a-zA-Z0-9._-]+$``;
+- the variables of each path template match the declared path parameters, both ways;
+- operationIds are unique.
+openapi-spec-validator runs once our rules pass: it stops at the first unresolvable reference,
+and it reports what our rules already found with less precise locations. An exception inside it
+is reported, never raised.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
+
+from generator.diagnostics import Diagnostic, join_pointer, split_pointer
+from generator.merge import Merged
+from generator.quirks import HTTP_METHODS
+
+__all__ = ["path_variables", "resolve_pointer", "validate"]
+
+_COMPONENT_NAME = re.compile(r"^[a-zA-Z0-9._-]+$")
+_TEMPLATE_VAR = re.compile(r"\{([^{}]+)\}")
+_MISSING = object()
+
+
+def resolve_pointer(document: Any, pointer: str) -> Any:
+    """The node at ``pointer``, or a private sentinel object when there is none."""
+    node = document
+    for token in split_pointer(pointer):
+        if isinstance(node, dict) and token in node:
+            node = node[token]
+        elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
+            node = node[int(token)]
+        else:
+            return _MISSING
+    return node
+
+
+def path_variables(path: str) -> list[str]:
+    """The template variables of a path key, ignoring a ``?query`` or ``#fragment`` part."""
+    return _TEMPLATE_VAR.findall(re.split(r"[?#]", path, maxsplit=1)[0])
+
+
+def _walk_refs(node: Any, pointer: str) -> Iterator[tuple[str, Any]]:
+    if isinstance(node, dict):
+        if "$ref" in node:
+            yield pointer + "/$ref", node["$ref"]
+        for key, value in node.items():
+            yield from _walk_refs(value, pointer + join_pointer(key))
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            yield from _walk_refs(value, f"{pointer}/{index}")
+
+
+def _check_refs(merged: Merged) -> Iterator[Diagnostic]:
+    for pointer, ref in _walk_refs(merged.document, ""):
+        origin = merged.origin_of(pointer)
+        if not isinstance(ref, str):
+            yield Diagnostic(origin, f"$ref must be a string, got {ref!r}")
+        elif not ref.startswith("#"):
+            yield Diagnostic(origin, f"external reference {ref!r} is not supported",
+                             hint="copy the referenced definition into the fragment's components")  # fmt: skip
+        elif resolve_pointer(merged.document, ref[1:]) is _MISSING:
+            yield Diagnostic(origin, f"unresolved reference {ref!r}",
+                             hint="define it under components in this fragment or another")  # fmt: skip
+
+
+def _check_component_names(merged: Merged) -> Iterator[Diagnostic]:
+    components = merged.document.get("components") or {}
+    for section, items in components.items() if isinstance(components, dict) else ():
+        for name in items if isinstance(items, dict) and not section.startswith("x-") else ():
+            if not _COMPONENT_NAME.match(name):
+                yield Diagnostic(merged.origin_of(join_pointer("components", section, name)),
+                                 f"component name {name!r} does not match ^[a-zA-Z0-9._-]+$",
+                                 hint="rename it (and its references)")  # fmt: skip
+
+
+def _parameters(merged: Merged, pointer: str) -> Iterator[tuple[str, dict[str, Any]]]:
+    params = resolve_pointer(merged.document, pointer)
+    for index, param in enumerate(params if isinstance(params, list) else []):
+        where = f"{pointer}/{index}"
+        if isinstance(param, dict) and isinstance(param.get("$ref"), str):
+            param = resolve_pointer(merged.document, param["$ref"][1:])
+        if isinstance(param, dict) and param.get("in") == "path":
+            yield where, param
+
+
+def _check_path_parameters(merged: Merged) -> Iterator[Diagnostic]:
+    for path, item in (merged.document.get("paths") or {}).items():
+        variables = path_variables(path)
+        shared = list(_parameters(merged, join_pointer("paths", path, "parameters")))
+        for method in (m for m in HTTP_METHODS if isinstance(item.get(m), dict)):
+            op_pointer = join_pointer("paths", path, method)
+            declared = shared + list(_parameters(merged, op_pointer + "/parameters"))
+            names = {str(param.get("name")) for _, param in declared}
+            unmatched = [v for v in variables if v not in names]
+            for where, param in declared:
+                if param.get("name") not in variables:
+                    hint = f"rename it to {unmatched[0]!r} or change the path" if len(unmatched) == 1 else ""
+                    yield Diagnostic(merged.origin_of(where), f"path parameter {param.get('name')!r} "
+                                     f"is not in {path!r}", hint=hint)  # fmt: skip
+            for variable in unmatched:
+                yield Diagnostic(merged.origin_of(op_pointer), f"path variable {variable!r} of "
+                                 f"{path!r} has no path parameter", hint="declare it under 'parameters'")  # fmt: skip
+
+
+def _check_operation_ids(merged: Merged) -> Iterator[Diagnostic]:
+    seen: dict[str, str] = {}
+    found = []
+    for path, item in (merged.document.get("paths") or {}).items():
+        for method in (m for m in HTTP_METHODS if isinstance(item.get(m), dict)):
+            op_id = item[method].get("operationId")
+            if isinstance(op_id, str):
+                found.append((merged.origin_of(join_pointer("paths", path, method, "operationId")), op_id))
+    for origin, op_id in sorted(found):
+        if op_id in seen:
+            yield Diagnostic(origin, f"operationId {op_id!r} is also used by {seen[op_id]}",
+                             hint="operationIds must be unique")  # fmt: skip
+        else:
+            seen[op_id] = str(origin)
+
+
+def _spec_validator(merged: Merged) -> Iterator[Diagnostic]:
+    version = str(merged.document.get("openapi", ""))
+    validator_class = OpenAPIV31SpecValidator if version.startswith("3.1") else OpenAPIV30SpecValidator
+    try:
+        errors = list(validator_class(merged.document).iter_errors())
+    except Exception as exc:  # noqa: BLE001 - the validator's own failure is reported, not raised
+        yield Diagnostic(merged.origin_of(""), f"openapi-spec-validator failed: {type(exc).__name__}: {exc}")
+        return
+    for error in errors:
+        path = getattr(error, "absolute_path", None) or ()
+        message = str(getattr(error, "message", error))
+        message = message[:1].lower() + message[1:]
+        yield Diagnostic(merged.origin_of(join_pointer(*path)), message)
+
+
+def validate(merged: Merged) -> list[Diagnostic]:
+    """Every problem of the merged document, sorted by (file, pointer)."""
+    found = list(_check_refs(merged))
+    found += _check_component_names(merged)
+    found += _check_path_parameters(merged)
+    found += _check_operation_ids(merged)
+    if not found:
+        found += _spec_validator(merged)
+    return sorted(set(found))

@@ -1,0 +1,40 @@
+"""Shared fixtures: the repository root, and a factory for provider folders in tmp_path."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "tests" / "data" / "seeds"
+MARIADB_PAGE = SEEDS / "000_1f342ddfe82c611a.txt"
+AKINON_PAGE = SEEDS / "001_841abb83f80acfc6.txt"
+
+
+def fragment(path: str, method: str = "get", **operation: Any) -> dict[str, Any]:
+    """A minimal valid OpenAPI 3.1 document with one operation."""
+    op = {"responses": {"200": {"description": "OK"}}, **operation}
+    return {"openapi": "3.1.0", "info": {"title": "T", "version": "1"}, "paths": {path: {method: op}}}
+
+
+MakeProvider = Callable[..., Path]
+
+
+@pytest.fixture
+def make_provider(tmp_path: Path) -> MakeProvider:
+    """Write ``{file name: document or text}`` into ``tmp_path/specs/<name>/``; return specs/."""
+
+    def make(files: dict[str, Any], name: str = "acme") -> Path:
+        folder = tmp_path / "specs" / name
+        folder.mkdir(parents=True, exist_ok=True)
+        for file_name, content in files.items():
+            text = content if isinstance(content, str) else json.dumps(content)
+            (folder / file_name).parent.mkdir(parents=True, exist_ok=True)
+            (folder / file_name).write_text(text, encoding="utf-8")
+        return tmp_path / "specs"
+
+    return make
