@@ -93,6 +93,7 @@ __all__ = [
     "paginate_cursor",
     "apaginate_cursor",
     "resolve_base_url",
+    "resolve_basic",
     "resolve_credential",
     "APIError",
     "APIConnectionError",
@@ -1085,3 +1086,12 @@ def resolve_credential(explicit: str | None, env_var: str) -> str | None:
     if explicit:
         return explicit
     return os.environ.get(env_var) or None
+
+
+def resolve_basic(
+    username: str | None, password: str | None, username_env: str, password_env: str
+) -> tuple[str, str] | None:
+    """Pick HTTP basic credentials: each part from its argument or variable; None unless both."""
+    user = resolve_credential(username, username_env)
+    secret = resolve_credential(password, password_env)
+    return (user, secret) if user is not None and secret is not None else None

@@ -17,10 +17,10 @@ import click
 from generator.diagnostics import Diagnostic, SpecError
 from generator.documents import markdown_blocks
 from generator.load import Fragment, _page_fragments, discover_providers, read_text
-from generator.pipeline import ValidSpec, load_valid_spec
+from generator.pipeline import ValidSpec, build_package, load_valid_spec
 from generator.quirks import HTTP_METHODS
 from generator.splitting import dump_json, split_fragments
-from generator.write import write_file, write_files
+from generator.write import diff_tree, write_file, write_files, write_tree
 
 __all__ = ["main"]
 
@@ -130,6 +130,59 @@ def import_docs(obj: dict[str, Path], page: Path, provider: str) -> None:
     for name in sorted(files):
         state = "written" if name in changed else "unchanged"
         click.echo(f"{state}: {folder.as_posix()}/{name}")
+
+
+def _build_all(
+    obj: dict[str, Path], providers: Sequence[str], strict: bool
+) -> list[tuple[str, dict[str, str]]]:
+    built: list[tuple[str, dict[str, str]]] = []
+    problems: list[Diagnostic] = []
+    for name in _providers(obj["specs_dir"], providers):
+        try:
+            spec, _, files = build_package(obj["specs_dir"], name, strict=strict)
+        except SpecError as error:
+            problems += error.diagnostics
+            continue
+        _print_diagnostics(spec.warnings)
+        built.append((name, files))
+    if problems:
+        _bad_input(SpecError(problems))
+    return built
+
+
+@cli.command()
+@click.option(
+    "--provider", "-p", "providers", multiple=True, help="Provider folder (repeatable); default: all."
+)
+@_strict_option
+@click.pass_obj
+def generate(obj: dict[str, Path], providers: tuple[str, ...], strict: bool) -> None:
+    """Generate generated/<provider>/ for each provider (atomically; stale files are deleted)."""
+    for name, files in _build_all(obj, providers, strict):
+        change = write_tree(obj["out_dir"] / name, files)
+        click.echo(f"{name}: {len(change.written)} written, {len(change.unchanged)} unchanged, "
+                   f"{len(change.deleted)} deleted")  # fmt: skip
+
+
+@cli.command()
+@click.option(
+    "--provider", "-p", "providers", multiple=True, help="Provider folder (repeatable); default: all."
+)
+@_strict_option
+@click.pass_obj
+def check(obj: dict[str, Path], providers: tuple[str, ...], strict: bool) -> None:
+    """Regenerate in memory; exit 1 with a unified diff when generated/ is stale."""
+    stale = False
+    for name, files in _build_all(obj, providers, strict):
+        diff = diff_tree(obj["out_dir"] / name, files, f"{obj['out_dir'].as_posix()}/{name}")
+        if diff:
+            stale = True
+            click.echo(diff, nl=False)
+            click.secho(f"{name}: generated files are stale; run `make generate`", err=True, fg="red")
+        else:
+            click.echo(f"{name}: up to date")
+    if stale:
+        sys.exit(1)
 
 
 def main(argv: Sequence[str] | None = None) -> None:

@@ -1,7 +1,7 @@
-"""The front half of the pipeline, composed: load -> quirks -> merge -> validate.
+"""The pipeline composed: load -> quirks -> merge -> validate -> normalize -> render -> format.
 
-Used by every CLI command that needs a validated provider spec. Returns the merged document,
-the provider settings and the warnings; raises SpecError with every error otherwise.
+``load_valid_spec`` stops after validation (``validate``, ``merge``); ``build_package`` goes on
+to the formatted files (``generate``, ``check``). Both raise SpecError with every error found.
 """
 
 from __future__ import annotations
@@ -11,12 +11,16 @@ from pathlib import Path
 
 from generator.config import ProviderConfig
 from generator.diagnostics import Diagnostic, SpecError
+from generator.format import format_sources
+from generator.ir import Package
 from generator.load import load_provider
 from generator.merge import Merged, merge
+from generator.normalize import normalize
 from generator.quirks import apply_quirks
+from generator.render import render
 from generator.validate import validate
 
-__all__ = ["ValidSpec", "load_valid_spec"]
+__all__ = ["ValidSpec", "build_package", "load_valid_spec"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,3 +48,12 @@ def load_valid_spec(specs_dir: Path, name: str, *, strict: bool = False) -> Vali
     if problems:
         raise SpecError(problems)
     return ValidSpec(name, source.config, merged, tuple(sorted(warnings)))
+
+
+def build_package(
+    specs_dir: Path, name: str, *, strict: bool = False
+) -> tuple[ValidSpec, Package, dict[str, str]]:
+    """The whole pipeline but writing: the spec, its IR and the formatted files of its package."""
+    spec = load_valid_spec(specs_dir, name, strict=strict)
+    package = normalize(spec.merged, spec.config)
+    return spec, package, format_sources(render(package))

@@ -1,18 +1,23 @@
-"""The only stage that writes: files into a folder, atomically.
+"""The only stage that writes: files into a folder, atomically; and the diff for ``check``.
 
-``write_files`` writes a few files next to existing ones (``import-docs``, ``merge -o``): each
-goes to a temporary file in the same folder first and is renamed into place, so a reader never
-sees half a file. Files whose bytes are unchanged are not touched.
+``write_tree`` replaces a generated package folder with exactly the files given (stale files
+disappear) by building the new tree beside it and swapping it in, so a failure leaves the
+previous tree intact. ``write_files`` writes a few files next to existing ones (``import-docs``,
+``merge -o``), each through a temporary file and a rename. ``diff_tree`` compares without
+writing. Paths are checked to stay inside the target folder.
 """
 
 from __future__ import annotations
 
+import difflib
 import os
+import shutil
 import tempfile
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["write_file", "write_files"]
+__all__ = ["TreeChange", "compare_tree", "diff_tree", "read_tree", "write_file", "write_files", "write_tree"]
 
 
 def write_file(path: Path, text: str) -> bool:
@@ -35,3 +40,100 @@ def write_file(path: Path, text: str) -> bool:
 def write_files(folder: Path, files: Mapping[str, str]) -> list[str]:
     """Write ``{relative name: text}`` below ``folder``; return the names that changed, sorted."""
     return sorted(name for name in sorted(files) if write_file(folder / name, files[name]))
+
+
+IGNORED = ("__pycache__", ".pytest_cache", ".mypy_cache", "build", "dist")
+
+
+def _ignored(relative: Path) -> bool:
+    return any(
+        part in IGNORED or part.endswith(".egg-info") or part.startswith(".") for part in relative.parts
+    )
+
+
+def read_tree(folder: Path) -> dict[str, bytes]:
+    """The files below ``folder`` (caches, build output and dot files left out), by relative path."""
+    if not folder.is_dir():
+        return {}
+    found = {}
+    for path in sorted(folder.rglob("*")):
+        relative = path.relative_to(folder)
+        if path.is_file() and not _ignored(relative):
+            found[relative.as_posix()] = path.read_bytes()
+    return found
+
+
+def _check_paths(folder: Path, files: Mapping[str, str]) -> None:
+    root = folder.resolve()
+    for name in files:
+        target = (folder / name).resolve()
+        if name.startswith("/") or ".." in Path(name).parts or root not in target.parents:
+            raise ValueError(f"refusing to write {name!r} outside {folder}")
+
+
+@dataclass(frozen=True, slots=True)
+class TreeChange:
+    """What writing a tree did, by relative path."""
+
+    written: tuple[str, ...]
+    unchanged: tuple[str, ...]
+    deleted: tuple[str, ...]
+
+
+def compare_tree(folder: Path, files: Mapping[str, str]) -> TreeChange:
+    """What writing ``files`` to ``folder`` would change."""
+    current = read_tree(folder)
+    new = {name: text.encode("utf-8") for name, text in files.items()}
+    return TreeChange(
+        written=tuple(sorted(n for n in new if current.get(n) != new[n])),
+        unchanged=tuple(sorted(n for n in new if current.get(n) == new[n])),
+        deleted=tuple(sorted(n for n in current if n not in new)),
+    )
+
+
+def write_tree(folder: Path, files: Mapping[str, str], *, fail_after: int | None = None) -> TreeChange:
+    """Replace ``folder`` with exactly ``files``, atomically.
+
+    The new tree is built in ``.<name>.new`` beside it and swapped in by two renames, so an error
+    before the swap leaves the previous tree as it was (``fail_after`` injects one, for tests).
+    """
+    _check_paths(folder, files)
+    change = compare_tree(folder, files)
+    if not change.written and not change.deleted and folder.is_dir():
+        return change
+    staging = folder.with_name(f".{folder.name}.new")
+    retired = folder.with_name(f".{folder.name}.old")
+    for leftover in (staging, retired):
+        shutil.rmtree(leftover, ignore_errors=True)
+    try:
+        for count, name in enumerate(sorted(files)):
+            if fail_after is not None and count >= fail_after:
+                raise OSError(f"injected failure after {count} files")
+            target = staging / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(files[name].encode("utf-8"))
+        if folder.exists():
+            os.replace(folder, retired)
+        os.replace(staging, folder)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        if retired.exists() and not folder.exists():
+            os.replace(retired, folder)
+        raise
+    shutil.rmtree(retired, ignore_errors=True)
+    return change
+
+
+def diff_tree(folder: Path, files: Mapping[str, str], shown: str) -> str:
+    """A unified diff from the tree in ``folder`` to ``files``; empty when they agree."""
+    current = read_tree(folder)
+    chunks = []
+    for name in sorted(set(current) | set(files)):
+        old = current.get(name, b"").decode("utf-8", errors="replace").splitlines(keepends=True)
+        new = files.get(name, "").splitlines(keepends=True)
+        if name in current and name in files and current[name] == files[name].encode("utf-8"):
+            continue
+        before = f"a/{shown}/{name}" if name in current else "/dev/null"
+        after = f"b/{shown}/{name}" if name in files else "/dev/null"
+        chunks.append("".join(difflib.unified_diff(old, new, before, after)))
+    return "".join(chunks)

@@ -1,0 +1,190 @@
+"""The intermediate model: every name, type, default and docstring of a package, decided.
+
+``normalize`` builds it from a validated document; templates print it and decide nothing.
+Frozen dataclasses holding tuples; every node that comes from the spec carries its Origin.
+Texts from the spec (``doc``, ``summary``) are raw here: templates print them only through the
+``pydoc`` (docstrings), ``md`` (Markdown) and ``py`` (``repr``) filters of ``render``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from generator.diagnostics import Origin
+
+__all__ = [
+    "Client", "EnumMember", "EnumModel", "Field", "Model", "ModelModule", "Operation", "Package",
+    "Pager", "Param", "Resource", "Scheme", "Server",
+]  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    """One attribute of a model: Python name, wire name, annotation and default source."""
+
+    name: str
+    wire: str
+    annotation: str
+    default: str | None  # Python source of the default; None when required
+    doc: str
+    origin: Origin
+
+
+@dataclass(frozen=True, slots=True)
+class Model:
+    """A msgspec Struct."""
+
+    name: str
+    fields: tuple[Field, ...]
+    renames: tuple[tuple[str, str], ...]  # (python name, wire name) where they differ
+    doc: str
+    origin: Origin
+
+
+@dataclass(frozen=True, slots=True)
+class EnumMember:
+    name: str
+    value: str  # Python source of the value (repr)
+
+
+@dataclass(frozen=True, slots=True)
+class EnumModel:
+    """An OpenEnum: known members, unknown values tolerated."""
+
+    name: str
+    members: tuple[EnumMember, ...]
+    doc: str
+    origin: Origin
+
+
+@dataclass(frozen=True, slots=True)
+class ModelModule:
+    """One file of ``models/``: a schema's model, and its request variant when it needs one."""
+
+    module: str
+    imports: tuple[str, ...]  # import lines at the top
+    late_imports: tuple[str, ...]  # model imports, placed last so recursive models resolve
+    enum: EnumModel | None
+    models: tuple[Model, ...]
+    exports: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Param:
+    """A method argument: a path, query, header or cookie parameter, or a body field."""
+
+    name: str
+    wire: str
+    location: str  # path | query | header | cookie | body
+    annotation: str
+    default: str | None  # Python source; None when required
+    doc: str
+
+
+@dataclass(frozen=True, slots=True)
+class Pager:
+    """How an operation pages: the iterator method that walks every page."""
+
+    method: str
+    is_page: bool  # page-number style; else cursor style
+    param: str  # the Python name of the page or cursor argument
+    start: str  # Python source of the first page number / cursor
+    items: str  # Python attribute of the page model holding the items
+    next: str  # Python attribute: has-next flag (page) or next cursor (cursor)
+    item_annotation: str
+
+
+@dataclass(frozen=True, slots=True)
+class Operation:
+    """One API operation, as a resource method."""
+
+    name: str
+    constant: str  # module-level Operation constant, e.g. _LIST
+    http_method: str
+    path: str
+    summary: str
+    description: str
+    deprecated: bool
+    positional: tuple[Param, ...]  # path parameters, in path order
+    keyword: tuple[Param, ...]  # everything else, required first
+    query: tuple[Param, ...]
+    headers: tuple[Param, ...]
+    cookies: tuple[Param, ...]
+    body_param: str | None  # name of the body argument when the body is not flattened
+    body_model: str | None  # model built from flattened body fields
+    body_fields: tuple[Param, ...]
+    returns: str  # annotation of the parsed result
+    response_type: str  # runtime type expression passed to Operation
+    errors: tuple[tuple[str, str], ...]  # (status key, type expression)
+    security: tuple[tuple[str, ...], ...]
+    pager: Pager | None
+    body_optional: bool
+    origin: Origin
+
+
+@dataclass(frozen=True, slots=True)
+class Resource:
+    """One tag: a module of ``resources/`` with a sync and an async class."""
+
+    attribute: str
+    module: str
+    class_name: str
+    doc: str
+    imports: tuple[str, ...]
+    operations: tuple[Operation, ...]
+    has_deprecated: bool
+    has_pager: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Scheme:
+    """A security scheme and the client argument(s) that supply its credential."""
+
+    name: str  # spec name
+    kind: str  # apiKey | bearer | basic
+    location: str
+    param: str
+    arguments: tuple[str, ...]  # one, or (username, password) for basic
+    env_vars: tuple[str, ...]
+    doc: str
+    is_basic: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Server:
+    name: str
+    url: str
+    doc: str
+
+
+@dataclass(frozen=True, slots=True)
+class Client:
+    """The client classes of a package."""
+
+    name: str
+    async_name: str
+    env_prefix: str
+    schemes: tuple[Scheme, ...]
+    servers: tuple[Server, ...]
+    resources: tuple[Resource, ...]
+    has_basic: bool
+    has_credential: bool  # a scheme other than basic
+
+
+@dataclass(frozen=True, slots=True)
+class Package:
+    """Everything one generated package holds."""
+
+    folder: str  # provider folder, e.g. specs/mariadb_cloud
+    package: str
+    distribution: str
+    title: str
+    version: str
+    description: str
+    client: Client
+    model_modules: tuple[ModelModule, ...]
+    exports: tuple[tuple[str, str], ...]  # (name, module below models/) re-exported lazily
+    openapi_json: str
+    example_resource: str  # README example: client.<resource>.<method>(<arguments>)
+    example_method: str
+    example_arguments: str

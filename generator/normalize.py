@@ -1,0 +1,511 @@
+"""Normalize a validated document into the intermediate model (IR): the ``normalize`` stage.
+
+Takes the merged document and the provider settings, returns :class:`~generator.ir.Package`
+with every name, type, default and docstring decided, so templates only print. Schema rules are
+in ``schemas``, operation rules in ``operations``, naming in ``names``.
+
+Models have a response view and, when needed, a request view (``<Name>Param``) in the same
+module (docs/models.md): a model reachable from a request body gets one when it has readOnly
+fields (never sent), required writeOnly fields (required only in requests), optional nullable
+fields (where ``UNSET`` tells "absent" from ``None`` = null), or refers to a model that has one.
+In the response view an optional field is ``T | None = None`` (callers never see a sentinel)
+and a writeOnly field is optional.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+from dataclasses import dataclass
+
+from generator.config import Pagination, ProviderConfig
+from generator.diagnostics import Diagnostic, SpecError
+from generator.ir import (
+    Client,
+    EnumMember,
+    EnumModel,
+    Field,
+    Model,
+    ModelModule,
+    Operation,
+    Package,
+    Pager,
+    Param,
+    Resource,
+    Scheme,
+    Server,
+)
+from generator.merge import Merged
+from generator.names import pascal, snake, words
+from generator.operations import OpSpec, ParamSpec, build_operation, collect_operations, name_operations
+from generator.schemas import EnumSpec, FieldSpec, ModelSpec, SchemaBuilder
+from generator.splitting import dump_json
+from generator.typeexpr import NONE, Type, render_type, union
+
+__all__ = ["normalize"]
+
+
+@dataclass(frozen=True, slots=True)
+class Specs:
+    """What the schema and operation passes found."""
+
+    classes: dict[str, ModelSpec | EnumSpec]
+    operations: tuple[OpSpec, ...]
+    params: frozenset[str]  # models that need a request view
+
+
+def _build(
+    merged: Merged, config: ProviderConfig, preferred: dict[str, str]
+) -> tuple[SchemaBuilder, list[OpSpec], list[Diagnostic]]:
+    errors: list[Diagnostic] = []
+    builder = SchemaBuilder(merged, config.schemas, preferred)
+    named = name_operations(collect_operations(merged), config, errors)
+    operations = [
+        build_operation(merged, raw, resource, name, builder, errors) for raw, resource, name in named
+    ]
+    for component in sorted(builder.schemas):
+        builder.type_of(
+            {"$ref": "#/components/schemas/" + component.replace("~", "~0").replace("/", "~1")}, "", ""
+        )
+    return builder, operations, errors + builder.errors
+
+
+def _referenced(types: Iterable[Type]) -> set[str]:
+    return {t.name for type_ in types for t in type_.walk() if t.kind == "model"}
+
+
+def _needs_own_view(spec: ModelSpec) -> bool:
+    return any(
+        f.read_only
+        or (f.write_only and f.required)
+        or (not f.required and f.type.nullable and f.default is None)
+        for f in spec.fields
+    )
+
+
+def _request_views(classes: dict[str, ModelSpec | EnumSpec], roots: set[str]) -> frozenset[str]:
+    """Models reachable from request bodies that need a request view (a fixpoint)."""
+    reachable: set[str] = set()
+    todo = sorted(roots)
+    while todo:
+        name = todo.pop()
+        spec = classes.get(name)
+        if name in reachable or not isinstance(spec, ModelSpec):
+            continue
+        reachable.add(name)
+        todo += sorted(_referenced(f.type for f in spec.fields))
+    needs = {n for n in reachable if _needs_own_view(classes[n])}  # type: ignore[arg-type]
+    changed = True
+    while changed:
+        grown = {n for n in reachable - needs if _referenced(f.type for f in classes[n].fields) & needs}  # type: ignore[union-attr]
+        changed = bool(grown)
+        needs |= grown
+    return frozenset(needs)
+
+
+def collect(merged: Merged, config: ProviderConfig) -> Specs:
+    """Run the schema and operation passes (twice: the first finds the names of inline schemas)."""
+    builder, _, _ = _build(merged, config, {})
+    preferred = {canonical: min(hints) for canonical, hints in builder.candidates.items()}
+    builder, operations, errors = _build(merged, config, preferred)
+    if errors:
+        raise SpecError(errors)
+    roots = _referenced(op.body for op in operations if op.body is not None)
+    return Specs(builder.classes, tuple(operations), _request_views(builder.classes, roots))
+
+
+def module_name(class_name: str) -> str:
+    """``CreateInviteResponse`` -> ``create_invite_response`` (the file below ``models/``)."""
+    return snake(class_name)
+
+
+def _response_field(f: FieldSpec) -> Field:
+    if f.required and not f.write_only:
+        return Field(f.name, f.wire, render_type(f.type), None, f.doc, f.origin)
+    if f.default is not None:
+        return Field(f.name, f.wire, render_type(f.type), f.default, f.doc, f.origin)
+    return Field(f.name, f.wire, render_type(union(f.type, NONE)), "None", f.doc, f.origin)
+
+
+def _request_field(f: FieldSpec, params: frozenset[str], resource: bool = False) -> Field | None:
+    if f.read_only:
+        return None
+    annotation = render_type(f.type, params=params, resource=resource)
+    if f.required:
+        return Field(f.name, f.wire, annotation, None, f.doc, f.origin)
+    if f.default is not None:
+        return Field(f.name, f.wire, annotation, f.default, f.doc, f.origin)
+    if f.type.nullable:
+        return Field(f.name, f.wire, annotation + " | UnsetType", "UNSET", f.doc, f.origin)
+    return Field(
+        f.name,
+        f.wire,
+        render_type(union(f.type, NONE), params=params, resource=resource),
+        "None",
+        f.doc,
+        f.origin,
+    )
+
+
+def _model(name: str, fields: list[Field], spec: ModelSpec) -> Model:
+    ordered = [f for f in fields if f.default is None] + [f for f in fields if f.default is not None]
+    renames = tuple((f.name, f.wire) for f in ordered if f.name != f.wire)
+    doc = spec.doc or f"The schema at ``#{spec.origin.pointer}``."
+    if name.endswith("Param"):
+        doc = f"Request variant of ``{spec.name}``: what a request may send (readOnly fields left out)."
+    return Model(name, tuple(ordered), renames, doc, spec.origin)
+
+
+_THIRD_PARTY = ("httpx", "msgspec")
+
+
+def import_block(lines: Iterable[str]) -> tuple[str, ...]:
+    """Import lines grouped (standard library, third party, local) and sorted, "" between groups."""
+
+    def module(line: str) -> str:
+        return line.split()[1]
+
+    groups: list[list[str]] = [[], [], []]
+    for line in sorted(set(lines), key=lambda line: (module(line).lstrip("."), line)):
+        name = module(line)
+        groups[2 if name.startswith(".") else 1 if name.split(".")[0] in _THIRD_PARTY else 0].append(line)
+    block: list[str] = []
+    for group in (g for g in groups if g):
+        block += [*([""] if block else []), *group]
+    return tuple(block)
+
+
+def request_fields(spec: ModelSpec, params: frozenset[str], resource: bool = False) -> list[Field]:
+    """The fields of a model's request view (readOnly ones left out)."""
+    return [f for f in (_request_field(s, params, resource) for s in spec.fields) if f is not None]
+
+
+def _imports(types: Iterable[Type], *, resource: bool, typing_names: Iterable[str] = ()) -> list[str]:
+    walked = [t for type_ in types for t in type_.walk()]
+    found = {t.name.split(".")[0] for t in walked if t.kind == "prim"}
+    kinds = {t.kind for t in walked}
+    lines = [f"import {module}" for module in ("datetime", "uuid") if module in found]
+    wanted = {"Any": "Any" in found, "List": resource and "list" in kinds, "Dict": resource and "dict" in kinds,
+              "Literal": "literal" in kinds}  # fmt: skip
+    typing = sorted({name for name, used in wanted.items() if used} | set(typing_names))
+    if typing:
+        lines.append(f"from typing import {', '.join(typing)}")
+    return lines
+
+
+def _model_module(
+    spec: ModelSpec | EnumSpec, params: frozenset[str], classes: dict[str, ModelSpec | EnumSpec]
+) -> ModelModule:
+    module = module_name(spec.name)
+    if isinstance(spec, EnumSpec):
+        members = tuple(EnumMember(m, repr(v)) for m, v in spec.members)
+        enum = EnumModel(
+            spec.name, members, spec.doc or f"The schema at ``#{spec.origin.pointer}``.", spec.origin
+        )
+        return ModelModule(
+            module, import_block(["from .._runtime import OpenEnum"]), (), enum, (), (spec.name,)
+        )
+    models = [_model(spec.name, [_response_field(f) for f in spec.fields], spec)]
+    if spec.name in params:
+        models.append(_model(spec.name + "Param", request_fields(spec, params), spec))
+    types = [f.type for f in spec.fields]
+    imports = ["import msgspec", *_imports(types, resource=False)]
+    if spec.name in params and any(f.annotation.endswith("| UnsetType") for f in models[-1].fields):
+        imports.append("from .._runtime import UNSET, UnsetType")
+    late: dict[str, set[str]] = {}
+    enums: list[str] = []
+    for ref in sorted(_referenced(types)):
+        if isinstance(classes.get(ref), EnumSpec):
+            enums.append(f"from .{module_name(ref)} import {ref}")
+            continue
+        late.setdefault(module_name(ref), set()).add(ref)
+        if spec.name in params and ref in params:
+            late[module_name(ref)].add(ref + "Param")
+    late.pop(module, None)
+    lines = [f"from .{name} import {', '.join(sorted(names))}" for name, names in sorted(late.items())]
+    imports += enums
+    return ModelModule(
+        module, import_block(imports), tuple(lines), None, tuple(models), tuple(m.name for m in models)
+    )
+
+
+def _args(op: OpSpec, specs: Specs) -> tuple[list[Param], list[Param]]:
+    def annotate(p: ParamSpec) -> Param:
+        type_ = p.type if p.required or p.default is not None else union(p.type, NONE)
+        default = None if p.required else (p.default or "None")
+        return Param(
+            p.name, p.wire, p.location, render_type(type_, resource=True, params=specs.params), default, p.doc
+        )
+
+    positional = [annotate(p) for p in op.params if p.location == "path"]
+    keyword = [annotate(p) for p in op.params if p.location != "path"]
+    return positional, keyword
+
+
+def _flattened(op: OpSpec, specs: Specs, taken: set[str]) -> tuple[str, list[Param]] | None:
+    if op.body is None or op.body.kind != "model":
+        return None
+    spec = specs.classes.get(op.body.name)
+    if not isinstance(spec, ModelSpec) or not spec.fields:
+        return None
+    fields = request_fields(spec, specs.params, resource=True)
+    if any(f.name in taken for f in fields) or (
+        not op.body_required and any(f.default is None for f in fields)
+    ):
+        return None
+    name = spec.name + "Param" if spec.name in specs.params else spec.name
+    return name, [Param(f.name, f.wire, "body", f.annotation, f.default, f.doc) for f in fields]
+
+
+def _body(op: OpSpec, specs: Specs, taken: set[str]) -> tuple[str | None, str | None, list[Param]]:
+    """(body argument, model built from flattened fields, flattened fields)."""
+    flat = _flattened(op, specs, taken)
+    if flat is not None:
+        return None, flat[0], flat[1]
+    if op.body is None:
+        return None, None, []
+    annotation = render_type(op.body, resource=True, params=specs.params)
+    if op.body_required:
+        return "body", None, [Param("body", "", "body", annotation, None, "The request body.")]
+    return "body", None, [Param("body", "", "body", annotation + " | NotGiven", "NOT_GIVEN",
+                                "The request body; none is sent when not given.")]  # fmt: skip
+
+
+def _result(op: OpSpec) -> str:
+    if op.success_kind == "json":
+        return render_type(op.success, resource=True)
+    return {"text": "str", "bytes": "bytes"}.get(op.success_kind, "None")
+
+
+def _pager(op: OpSpec, specs: Specs, pagination: Pagination | None) -> Pager | None:
+    if pagination is None or op.success.kind != "model":
+        return None
+    page = isinstance(spec := specs.classes.get(op.success.name), ModelSpec)
+    wanted = pagination.page_param if pagination.style == "page" else pagination.cursor_param
+    param = next((p for p in op.params if p.location == "query" and p.wire == wanted), None)
+    if not page or param is None:
+        return None
+    fields = {f.wire: f for f in spec.fields}  # type: ignore[union-attr]
+    items = fields.get(pagination.items)
+    following = fields.get(pagination.has_next if pagination.style == "page" else pagination.next_cursor)
+    if items is None or following is None or items.type.kind != "list":
+        return None
+    stem = op.name.removeprefix("get_").removeprefix("list_")
+    method = "iter_" + (op.resource if stem in ("get", "list") else stem)
+    start = param.default or ("1" if pagination.style == "page" else "None")
+    item = render_type(items.type.args[0], resource=True)
+    return Pager(method, pagination.style == "page", param.name, start, items.name, following.name, item)
+
+
+def _operation(op: OpSpec, specs: Specs, pagination: Pagination | None) -> Operation:
+    positional, keyword = _args(op, specs)
+    taken = {p.name for p in positional + keyword} | {"self", "options"}
+    body_param, body_model, body_fields = _body(op, specs, taken)
+    keyword = [p for p in keyword if p.default is None] + [p for p in keyword if p.default is not None]
+    body_fields = [p for p in body_fields if p.default is None] + [
+        p for p in body_fields if p.default is not None
+    ]
+    raw = op.raw.operation
+    return Operation(
+        name=op.name, constant="_" + op.name.upper(), http_method=op.raw.method.upper(), path=op.raw.path,
+        summary=_text(raw.get("summary")), description=_text(raw.get("description")),
+        deprecated=raw.get("deprecated") is True, positional=tuple(positional), keyword=tuple(keyword),
+        body_param=body_param, body_model=body_model, body_fields=tuple(body_fields), returns=_result(op),
+        response_type=_result(op),
+        errors=tuple((status, render_type(t, resource=True)) for status, t in op.errors),
+        query=tuple(p for p in keyword if p.location == "query"),
+        headers=tuple(p for p in keyword if p.location == "header"),
+        cookies=tuple(p for p in keyword if p.location == "cookie"),
+        security=op.security, pager=_pager(op, specs, pagination), origin=op.raw.origin,
+        body_optional=body_param is not None and not op.body_required,
+    )  # fmt: skip
+
+
+def _text(value: object) -> str:
+    return value.strip() if isinstance(value, str) else ""
+
+
+def _request_names(types: Iterable[Type], params: frozenset[str]) -> set[str]:
+    return {r + "Param" if r in params else r for r in _referenced(types)}
+
+
+def _resource_imports(ops: list[OpSpec], specs: Specs, operations: list[Operation]) -> tuple[str, ...]:
+    types = [t for op in ops for t in (op.success, *(p.type for p in op.params), *(t for _, t in op.errors))]
+    classes = _referenced(types)
+    for op, operation in zip(ops, operations):
+        spec = specs.classes.get(op.body.name) if op.body is not None and operation.body_model else None
+        if isinstance(spec, ModelSpec) and operation.body_model:
+            fields = [f.type for f in spec.fields if not f.read_only]
+            types += fields
+            classes |= {operation.body_model} | _request_names(fields, specs.params)
+        elif op.body is not None:
+            classes |= _request_names([op.body], specs.params)
+    pagers = ("AsyncIterator", "Iterator") if any(op.pager for op in operations) else ()
+    lines = _imports(
+        [*types, *(op.body for op in ops if op.body is not None)], resource=True, typing_names=pagers
+    )
+    lines += ["import warnings"] if any(op.deprecated for op in operations) else []
+    modules: dict[str, set[str]] = {}
+    for name in classes:
+        base = name.removesuffix("Param") if name.removesuffix("Param") in specs.params else name
+        modules.setdefault(module_name(base), set()).add(name)
+    lines += [f"from ..models.{m} import {', '.join(sorted(n))}" for m, n in sorted(modules.items())]
+    return import_block([*lines, "from .._runtime import " + ", ".join(_runtime_names(operations))])
+
+
+def _runtime_names(operations: list[Operation]) -> list[str]:
+    """The runtime names a resource module uses, so that nothing imported goes unused."""
+    names = {
+        "AsyncResource",
+        "Operation",
+        "RequestOptions",
+        "SyncResource",
+        "async_to_raw_response",
+        "to_raw_response",
+    }
+    if any(op.body_optional for op in operations):
+        names |= {"NOT_GIVEN", "NotGiven"}
+    for pager in (op.pager for op in operations if op.pager):
+        names |= {"paginate", "apaginate"} if pager.is_page else {"paginate_cursor", "apaginate_cursor"}
+    return sorted(names, key=lambda n: (not n.isupper(), n[0].islower(), n))
+
+
+RUNTIME_NAMES = frozenset({"AsyncResource", "Operation", "RequestOptions", "SyncResource", "NotGiven"})
+
+
+def _resources(specs: Specs, document: dict[str, Any], config: ProviderConfig) -> tuple[Resource, ...]:
+    tags = {
+        t.get("name"): _text(t.get("description")) for t in document.get("tags") or [] if isinstance(t, dict)
+    }
+    grouped: dict[str, list[OpSpec]] = {}
+    for op in specs.operations:
+        grouped.setdefault(op.resource, []).append(op)
+    resources = []
+    for attribute in sorted(grouped):
+        ops = sorted(grouped[attribute], key=lambda o: o.name)
+        operations = [_operation(op, specs, config.pagination) for op in ops]
+        tag = next((t for t in (ops[0].raw.operation.get("tags") or [])[:1]), attribute)
+        resources.append(Resource(
+            attribute=attribute, module=attribute, class_name=pascal(attribute) + "Resource",
+            doc=tags.get(tag, "") or f"Operations tagged {tag!r}.", imports=_resource_imports(ops, specs, operations),
+            operations=tuple(operations), has_deprecated=any(o.deprecated for o in operations),
+            has_pager=any(o.pager for o in operations),
+        ))  # fmt: skip
+    return tuple(resources)
+
+
+_CLIENT_ARGUMENTS = frozenset({"base_url", "server", "timeout", "max_retries", "default_headers", "http_client",
+                               "retry_non_idempotent", "self"})  # fmt: skip
+
+
+def _preferred_arguments(name: str, scheme: dict[str, Any]) -> tuple[str, ...]:
+    kind, http = scheme.get("type"), str(scheme.get("scheme", "")).lower()
+    if kind == "apiKey":
+        argument = snake(str(scheme.get("name", name)))
+        return (argument.removeprefix("x_") or argument,)
+    if kind == "http" and http == "basic":
+        return ("username", "password")
+    return ("bearer_token",) if kind == "http" else ("access_token",)
+
+
+def _schemes(
+    document: dict[str, Any], env_prefix: str, errors: list[Diagnostic], merged: Merged
+) -> tuple[Scheme, ...]:
+    declared = (document.get("components") or {}).get("securitySchemes") or {}
+    preferred = {
+        name: _preferred_arguments(name, s) for name, s in sorted(declared.items()) if isinstance(s, dict)
+    }
+    counts: dict[str, int] = {}
+    for arguments in preferred.values():
+        for argument in arguments:
+            counts[argument] = counts.get(argument, 0) + 1
+    schemes = []
+    for name, arguments in preferred.items():
+        scheme = declared[name]
+        kind = {"apiKey": "apiKey", "http": "basic" if str(scheme.get("scheme", "")).lower() == "basic" else "bearer"}.get(
+            scheme.get("type"), "bearer")  # fmt: skip
+        if scheme.get("type") == "http" and str(scheme.get("scheme", "")).lower() not in ("basic", "bearer"):
+            errors.append(Diagnostic(merged.origin_of(f"/components/securitySchemes/{name}/scheme"),
+                                     f"http scheme {scheme.get('scheme')!r} is not supported", hint="supported: basic, bearer"))  # fmt: skip
+        if any(counts[a] > 1 or a in _CLIENT_ARGUMENTS for a in arguments):
+            arguments = tuple(f"{snake(name)}_{a}" if len(arguments) > 1 else snake(name) for a in arguments)
+        env = tuple(f"{env_prefix}_{a.upper()}" for a in arguments)
+        schemes.append(Scheme(name, kind, str(scheme.get("in", "header")), str(scheme.get("name", "")),
+                              arguments, env, _text(scheme.get("description")), kind == "basic"))  # fmt: skip
+    return tuple(schemes)
+
+
+def _servers(document: dict[str, Any]) -> tuple[Server, ...]:
+    servers = []
+    used: set[str] = set()
+    for index, server in enumerate(s for s in document.get("servers") or [] if isinstance(s, dict)):
+        url = str(server.get("url", ""))
+        for variable, spec in (server.get("variables") or {}).items():
+            url = url.replace("{" + variable + "}", str(spec.get("default", "")))
+        label = [
+            w
+            for w in words(_text(server.get("description")))
+            if w.lower() not in ("server", "environment", "api")
+        ]
+        name = snake("_".join(label[:3])) if label else ("default" if index == 0 else f"server_{index + 1}")
+        name = name if name not in used else f"{name}_{index + 1}"
+        used.add(name)
+        servers.append(Server(name, url, _text(server.get("description"))))
+    return tuple(servers) or (Server("default", "", "No server is declared: pass base_url."),)
+
+
+def _reserved_names(specs: Specs, client: Client) -> list[Diagnostic]:
+    """Model names that would clash with a runtime name or a resource class in a resource module."""
+    taken = set(RUNTIME_NAMES) | {p + r.class_name for r in client.resources for p in ("", "Async")}
+    taken |= {p + r.class_name + "WithRawResponse" for r in client.resources for p in ("", "Async")}
+    return [
+        Diagnostic(spec.origin, f"class name {name!r} is reserved by the generated client",
+                   hint="rename it in provider.yaml 'schemas:'")  # fmt: skip
+        for name, spec in sorted(specs.classes.items())
+        if name in taken or name + "Param" in taken
+    ]
+
+
+def _exports(modules: Iterable[ModelModule]) -> tuple[tuple[str, str], ...]:
+    return tuple(sorted((name, module.module) for module in modules for name in module.exports))
+
+
+def normalize(merged: Merged, config: ProviderConfig) -> Package:
+    """The IR of one provider's package."""
+    specs = collect(merged, config)
+    errors: list[Diagnostic] = []
+    document = merged.document
+    modules = [
+        _model_module(specs.classes[name], specs.params, specs.classes) for name in sorted(specs.classes)
+    ]
+    seen: dict[str, str] = {}
+    for module, name in ((m.module, m.exports[0]) for m in modules):
+        if module in seen:
+            errors.append(Diagnostic(specs.classes[name].origin, f"classes {seen[module]!r} and {name!r} both map "
+                                     f"to models/{module}.py", hint="rename one in provider.yaml 'schemas:'"))  # fmt: skip
+        seen[module] = name
+    schemes = _schemes(document, config.env_prefix, errors, merged)
+    client = Client(config.client, "Async" + config.client, config.env_prefix, schemes, _servers(document),
+                    _resources(specs, document, config), any(s.is_basic for s in schemes),
+                    any(not s.is_basic for s in schemes))  # fmt: skip
+    errors += _reserved_names(specs, client)
+    if errors:
+        raise SpecError(errors)
+    info = document.get("info") or {}
+    return Package(
+        folder=config.origin.file.rsplit("/", 1)[0], package=config.package, distribution=config.distribution,
+        title=_text(info.get("title")) or config.client, version=_text(str(info.get("version", ""))),
+        description=_text(info.get("description")), client=client, model_modules=tuple(modules),
+        exports=_exports(modules), openapi_json=dump_json(document), **_example(client),
+    )  # fmt: skip
+
+
+def _example(client: Client) -> dict[str, str]:
+    """A GET for the README: one without path parameters if there is one."""
+    candidates = [(bool(op.positional), r.attribute, op.name, op) for r in client.resources for op in r.operations
+                  if op.http_method == "GET" and not any(p.default is None for p in op.keyword)]  # fmt: skip
+    if not candidates:
+        return {"example_resource": "", "example_method": "", "example_arguments": ""}
+    _, resource, method, op = min(candidates, key=lambda c: c[:3])
+    return {"example_resource": resource, "example_method": method,
+            "example_arguments": ", ".join(repr(p.wire) for p in op.positional)}  # fmt: skip

@@ -1,0 +1,324 @@
+"""Operations -> resource methods: names, parameters, bodies, responses, errors, security.
+
+Part of the ``normalize`` stage. Naming rules (docs/naming.md):
+- resource: the operation's first tag in snake_case (``provider.yaml`` ``resources:`` maps a tag
+  to another name); an untagged operation goes to the resource named after the first path word
+  that is not a parameter, ``api`` or a version (``v1``).
+- method: ``provider.yaml`` ``operations:`` (keyed by operationId or ``METHOD /path``) first,
+  then the operationId in snake_case, else a rule over method and path: the verb is ``list``
+  (GET on a collection), ``retrieve`` (GET on an item), ``create`` (POST), ``update`` (PUT,
+  PATCH) or ``delete``; the noun is the last path word that is not a parameter. When the noun
+  is the resource itself the verb alone is the name (``invites.list``); a word after the
+  resource's collection is an action (``POST /invites/check`` -> ``check``); otherwise verb and
+  noun are joined, the noun singular unless listed (``retrieve_invitee``, ``list_invitees``).
+  Two operations with one name in a resource are an error naming both.
+"""
+
+from __future__ import annotations
+
+import keyword
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from generator.config import OperationOverride, ProviderConfig
+from generator.diagnostics import Diagnostic, Origin, join_pointer, split_pointer
+from generator.merge import Merged
+from generator.names import RESERVED, pascal, safe_identifier, singular, snake, words
+from generator.quirks import HTTP_METHODS
+from generator.schemas import ABSENT, SchemaBuilder
+from generator.typeexpr import NONE, Type, prim
+
+__all__ = ["OpSpec", "ParamSpec", "RawOperation", "build_operation", "collect_operations", "name_operations"]
+
+_VERBS = {"post": "create", "put": "update", "patch": "update", "delete": "delete"}
+_PARAM_ORDER = {"path": 0, "query": 1, "header": 2, "cookie": 3}
+# Names a resource class already has, and names a method must not shadow in its class body.
+_RESOURCE_TAKEN = frozenset({"with_raw_response", "with_streaming_response"}) | (RESERVED - {"list", "dict"})
+_ARGUMENT_TAKEN = frozenset({"self", "options", "body"})
+
+
+@dataclass(frozen=True, slots=True)
+class RawOperation:
+    path: str
+    method: str
+    operation: dict[str, Any]
+    pointer: str
+    origin: Origin
+
+
+@dataclass(frozen=True, slots=True)
+class ParamSpec:
+    name: str
+    wire: str
+    location: str
+    type: Type
+    required: bool
+    default: str | None
+    doc: str
+
+
+@dataclass(frozen=True, slots=True)
+class OpSpec:
+    raw: RawOperation
+    resource: str
+    name: str
+    hint: str
+    params: tuple[ParamSpec, ...]
+    body: Type | None
+    body_required: bool
+    success: Type
+    success_kind: str  # json | text | bytes | none
+    errors: tuple[tuple[str, Type], ...]
+    security: tuple[tuple[str, ...], ...]
+
+
+def collect_operations(merged: Merged) -> list[RawOperation]:
+    """Every operation, sorted by path then method."""
+    found = []
+    for path in sorted(merged.document.get("paths") or {}):
+        item = merged.document["paths"][path]
+        for method in HTTP_METHODS:
+            if isinstance(item.get(method), dict):
+                pointer = join_pointer("paths", path, method)
+                found.append(RawOperation(path, method, item[method], pointer, merged.origin_of(pointer)))
+    return found
+
+
+def _is_param(segment: str) -> bool:
+    return segment.startswith("{") and segment.endswith("}")
+
+
+def _segments(path: str) -> list[str]:
+    return [s for s in re.split(r"[?#]", path, maxsplit=1)[0].split("/") if s]
+
+
+def _resource(raw: RawOperation, config: ProviderConfig) -> str:
+    override = _override(raw, config)
+    if override and override.resource:
+        return str(override.resource)
+    tags = raw.operation.get("tags") or []
+    if tags and isinstance(tags[0], str):
+        return config.resources.get(tags[0], snake(tags[0]))
+    nouns = [s for s in _segments(raw.path) if not _is_param(s) and not re.fullmatch(r"api|v\d+(\.\d+)*", s)]
+    return snake(nouns[0]) if nouns else "root"
+
+
+def _override(raw: RawOperation, config: ProviderConfig) -> OperationOverride | None:
+    op_id = raw.operation.get("operationId")
+    return config.operations.get(f"{raw.method.upper()} {raw.path}") or (
+        config.operations.get(op_id) if isinstance(op_id, str) else None
+    )
+
+
+def _default_method(method: str, path: str, resource: str) -> str:
+    segments = _segments(path)
+    item = bool(segments) and _is_param(segments[-1])
+    nouns = [s for s in segments if not _is_param(s)]
+    verb = ("retrieve" if item else "list") if method == "get" else _VERBS.get(method, method)
+    forms = {snake(resource), snake(singular(resource))}
+    noun = nouns[-1] if nouns else ""
+    if not noun or snake(singular(noun)) in forms or snake(noun) in forms:
+        return verb
+    if not item and len(nouns) > 1 and snake(singular(nouns[-2])) in forms | {snake(nouns[-2])}:
+        return snake(noun)
+    return f"{verb}_{snake(noun if verb == 'list' else singular(noun))}"
+
+
+def _method_name(raw: RawOperation, resource: str, config: ProviderConfig) -> str:
+    override = _override(raw, config)
+    op_id = raw.operation.get("operationId")
+    if override and override.name:
+        name = str(override.name)
+    elif isinstance(op_id, str) and words(op_id):
+        name = "_".join(w.lower() for w in words(op_id))
+    else:
+        name = _default_method(raw.method, raw.path, resource)
+    name = "n_" + name if name[:1].isdigit() else name
+    return (
+        name + "_"
+        if keyword.iskeyword(name) or keyword.issoftkeyword(name) or name in _RESOURCE_TAKEN
+        else name
+    )
+
+
+def name_operations(
+    raws: list[RawOperation], config: ProviderConfig, errors: list[Diagnostic]
+) -> list[tuple[RawOperation, str, str]]:
+    """(operation, resource, method name) for each operation; a name used twice is an error."""
+    named: list[tuple[RawOperation, str, str]] = []
+    seen: dict[tuple[str, str], RawOperation] = {}
+    for raw in raws:
+        resource = safe_identifier(snake(_resource(raw, config)), _RESOURCE_TAKEN)
+        name = _method_name(raw, resource, config)
+        first = seen.get((resource, name))
+        if first is not None:
+            errors.append(Diagnostic(raw.origin, f"method name {resource}.{name} is also used by {first.origin}",
+                                     hint=f"name one in provider.yaml: operations: {{'{raw.method.upper()} "
+                                     f"{raw.path}': {{name: ...}}}}"))  # fmt: skip
+            continue
+        seen[(resource, name)] = raw
+        named.append((raw, resource, name))
+    return named
+
+
+def _deref(merged: Merged, node: Any, section: str) -> tuple[Any, str | None, str]:
+    """Follow a components ``$ref`` of ``section``; return node, component name and pointer."""
+    prefix = f"#/components/{section}/"
+    name = None
+    pointer = ""
+    for _ in range(16):
+        if not (
+            isinstance(node, dict) and isinstance(node.get("$ref"), str) and node["$ref"].startswith(prefix)
+        ):
+            break
+        name = split_pointer(node["$ref"][1:])[-1]
+        pointer = node["$ref"][1:]
+        node = ((merged.document.get("components") or {}).get(section) or {}).get(name, {})
+    return node, name, pointer
+
+
+def _raw_params(merged: Merged, raw: RawOperation) -> Iterator[tuple[dict[str, Any], str, str | None]]:
+    """Path-level then operation-level parameters; an operation's one replaces a path's one."""
+    shared = merged.document["paths"][raw.path].get("parameters") or []
+    own = raw.operation.get("parameters") or []
+    found: dict[tuple[str, str], tuple[dict[str, Any], str, str | None]] = {}
+    for base, params in (
+        (join_pointer("paths", raw.path, "parameters"), shared),
+        (raw.pointer + "/parameters", own),
+    ):
+        for index, param in enumerate(params):
+            resolved, component, target = _deref(merged, param, "parameters")
+            if isinstance(resolved, dict) and "name" in resolved:
+                found[(resolved["name"], resolved.get("in", ""))] = (
+                    resolved,
+                    target or f"{base}/{index}",
+                    component,
+                )
+    yield from found.values()
+
+
+def _param_schema(param: dict[str, Any]) -> Any:
+    if "schema" in param:
+        return param["schema"]
+    content: dict[str, Any] = param.get("content") or {}
+    first: dict[str, Any] = next(iter(content.values()), {})
+    return first.get("schema", {})
+
+
+def _params(merged: Merged, raw: RawOperation, hint: str, schemas: SchemaBuilder) -> tuple[ParamSpec, ...]:
+    specs: list[ParamSpec] = []
+    taken = set(_ARGUMENT_TAKEN)
+    order = {v: i for i, v in enumerate(re.findall(r"\{([^{}]+)\}", raw.path))}
+    for param, pointer, component in _raw_params(merged, raw):
+        location = param.get("in", "query")
+        name = snake(param["name"], frozenset(taken))
+        if name in taken:
+            name = snake(f"{param['name']}_{location}", frozenset(taken))
+        taken.add(name)
+        type_hint = pascal(component) if component else hint + pascal(param["name"])
+        type_ = schemas.type_of(_param_schema(param), type_hint, pointer + "/schema")
+        required = location == "path" or param.get("required") is True
+        default = schemas.default_source(type_, schemas.deref(_param_schema(param))[0].get("default", ABSENT))
+        doc = param.get("description") if isinstance(param.get("description"), str) else ""
+        specs.append(ParamSpec(name, param["name"], location, type_, required, default, doc or ""))
+    specs.sort(key=lambda p: (_PARAM_ORDER.get(p.location, 9), order.get(p.wire, 0)))
+    return tuple(specs)
+
+
+def _media(content: Any) -> tuple[str, Any] | None:
+    """The media type we use from a ``content`` map: JSON first, then text, then anything."""
+    if not isinstance(content, dict) or not content:
+        return None
+    types = sorted(content)
+    json_types = [t for t in types if t.split(";")[0].strip() == "application/json" or t.endswith("+json")]
+    text_types = [t for t in types if t.startswith("text/")]
+    chosen = (json_types or text_types or types)[0]
+    return chosen, content[chosen]
+
+
+def _kind(media_type: str) -> str:
+    if media_type.split(";")[0].strip() == "application/json" or media_type.endswith("+json"):
+        return "json"
+    return "text" if media_type.startswith("text/") else "bytes"
+
+
+def _body(
+    merged: Merged, raw: RawOperation, hint: str, schemas: SchemaBuilder, errors: list[Diagnostic]
+) -> tuple[Type | None, bool]:
+    body, component, target = _deref(merged, raw.operation.get("requestBody"), "requestBodies")
+    if not isinstance(body, dict):
+        return None, False
+    pointer = target or raw.pointer + "/requestBody"
+    media = _media(body.get("content"))
+    if media is None:
+        return None, False
+    if _kind(media[0]) != "json":
+        errors.append(Diagnostic(merged.origin_of(pointer + join_pointer("content", media[0])),
+                                 f"request bodies of type {media[0]!r} are not supported yet",
+                                 hint="supported: application/json"))  # fmt: skip
+        return None, False
+    name = pascal(component) if component else hint + "Request"
+    schema_pointer = pointer + join_pointer("content", media[0], "schema")
+    return schemas.type_of(media[1].get("schema", {}), name, schema_pointer), body.get("required") is True
+
+
+def _response_type(
+    merged: Merged, raw: RawOperation, status: str, hint: str, schemas: SchemaBuilder
+) -> tuple[Type, str]:
+    response, component, target = _deref(merged, raw.operation["responses"][status], "responses")
+    pointer = target or raw.pointer + join_pointer("responses", status)
+    media = _media(response.get("content") if isinstance(response, dict) else None)
+    if media is None:
+        return NONE, "none"
+    kind = _kind(media[0])
+    if kind != "json":
+        return prim("str" if kind == "text" else "bytes"), kind
+    name = (
+        pascal(component)
+        if component
+        else hint + ("Response" if status.startswith("2") else f"Error{status}")
+    )
+    schema_pointer = pointer + join_pointer("content", media[0], "schema")
+    return schemas.type_of(media[1].get("schema", {}), name, schema_pointer), "json"
+
+
+def _responses(
+    merged: Merged, raw: RawOperation, hint: str, schemas: SchemaBuilder
+) -> tuple[Type, str, tuple[tuple[str, Type], ...]]:
+    statuses = sorted(str(s) for s in raw.operation.get("responses") or {})
+    success = [s for s in statuses if s.startswith("2")]
+    result, kind = _response_type(merged, raw, success[0], hint, schemas) if success else (NONE, "none")
+    errors = []
+    for status in statuses:
+        if status.startswith(("4", "5")) or status == "default":
+            type_, error_kind = _response_type(merged, raw, status, hint, schemas)
+            if error_kind == "json":
+                errors.append((status, type_))
+    return result, kind, tuple(errors)
+
+
+def _security(merged: Merged, raw: RawOperation) -> tuple[tuple[str, ...], ...]:
+    requirements = raw.operation.get("security", merged.document.get("security", []))
+    return tuple(tuple(sorted(alternative)) for alternative in requirements if isinstance(alternative, dict))
+
+
+def build_operation(
+    merged: Merged,
+    raw: RawOperation,
+    resource: str,
+    name: str,
+    schemas: SchemaBuilder,
+    errors: list[Diagnostic],
+) -> OpSpec:
+    """The method spec of one operation; the classes its types need go to ``schemas``."""
+    op_id = raw.operation.get("operationId")
+    hint = pascal(op_id) if isinstance(op_id, str) and words(op_id) else pascal(f"{resource}_{name}")
+    body, body_required = _body(merged, raw, hint, schemas, errors)
+    success, kind, error_types = _responses(merged, raw, hint, schemas)
+    return OpSpec(
+        raw=raw, resource=resource, name=name, hint=hint, params=_params(merged, raw, hint, schemas),
+        body=body, body_required=body_required, success=success, success_kind=kind,
+        errors=error_types, security=_security(merged, raw),
+    )  # fmt: skip

@@ -1,0 +1,330 @@
+"""Schemas -> model and enum specs, and the type expression of every schema use.
+
+Part of the ``normalize`` stage. Rules (docs/models.md):
+- a component schema that is an object (after ``allOf`` flattening) or an enum becomes a class
+  named after it: the last dotted segment in PascalCase (``dto.Invite`` -> ``Invite``); when two
+  namespaces hold the same name (``a.Item`` and ``b.Item``), each keeps its namespace (``AItem``,
+  ``BItem``); ``provider.yaml`` ``schemas:`` overrides any name. Other component schemas
+  (``MongoId``: a string with a pattern) are used inline as their type.
+- an inline object or enum is named after where it is used (``Invitation`` + ``registered`` ->
+  ``InvitationRegistered``; a request body of ``invites.create`` -> ``InvitesCreateRequest``;
+  array items add ``Item``). Structurally identical inline schemas become one class, named by
+  the name that sorts first among their uses.
+- ``allOf`` parts are merged into one object: properties in order, later parts refining
+  earlier ones, ``required`` the union.
+- ``nullable: true`` (3.0), ``type: [.., "null"]`` and ``{"type": "null"}`` (3.1) add ``None``.
+- formats: date-time -> datetime, date -> date, uuid -> UUID, binary/byte -> bytes.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from generator.diagnostics import Diagnostic, Origin, join_pointer
+from generator.merge import Merged
+from generator.names import constant, pascal, snake
+from generator.typeexpr import ANY, NONE, Type, dict_of, list_of, model, prim, union
+
+__all__ = ["ABSENT", "EnumSpec", "FieldSpec", "ModelSpec", "SchemaBuilder"]
+
+_FORMATS = {"date-time": "datetime.datetime", "date": "datetime.date", "uuid": "uuid.UUID",
+            "binary": "bytes", "byte": "bytes"}  # fmt: skip
+_PRIMITIVES = {"string": "str", "integer": "int", "number": "float", "boolean": "bool", "null": "None"}
+_REF_PREFIX = "#/components/schemas/"
+
+
+@dataclass(frozen=True, slots=True)
+class FieldSpec:
+    """A property, before it is printed for the response or the request view."""
+
+    name: str
+    wire: str
+    type: Type
+    required: bool
+    default: str | None
+    read_only: bool
+    write_only: bool
+    doc: str
+    origin: Origin
+
+
+@dataclass(frozen=True, slots=True)
+class ModelSpec:
+    name: str
+    fields: tuple[FieldSpec, ...]
+    doc: str
+    origin: Origin
+
+
+@dataclass(frozen=True, slots=True)
+class EnumSpec:
+    name: str
+    members: tuple[tuple[str, str | int], ...]
+    doc: str
+    origin: Origin
+
+
+@dataclass
+class SchemaBuilder:
+    """Resolves schema uses to types, collecting the classes they need."""
+
+    merged: Merged
+    overrides: Mapping[str, str]
+    preferred: Mapping[str, str] = field(default_factory=dict)  # canonical inline schema -> name
+    candidates: dict[str, set[str]] = field(default_factory=dict)
+    classes: dict[str, ModelSpec | EnumSpec] = field(default_factory=dict)
+    owners: dict[str, str] = field(default_factory=dict)  # class name -> canonical or #ref
+    errors: list[Diagnostic] = field(default_factory=list)
+    component_names: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.component_names = self._component_class_names()
+
+    @property
+    def schemas(self) -> dict[str, Any]:
+        components = self.merged.document.get("components") or {}
+        return components.get("schemas") or {}
+
+    def _component_class_names(self) -> dict[str, str]:
+        short = {name: pascal(name.rsplit(".", 1)[-1]) for name in self.schemas}
+        counts: dict[str, int] = {}
+        for value in short.values():
+            counts[value] = counts.get(value, 0) + 1
+        names = {n: (s if counts[s] == 1 else pascal(n)) for n, s in short.items()}
+        names.update({n: v for n, v in self.overrides.items() if n in names})
+        return names
+
+    def origin(self, pointer: str) -> Origin:
+        return self.merged.origin_of(pointer)
+
+    # -- resolution -------------------------------------------------------------------------
+
+    def deref(self, schema: Any) -> tuple[Any, str | None]:
+        """Follow schema ``$ref``s; return the schema and the last component name reached."""
+        name = None
+        seen: set[str] = set()
+        while isinstance(schema, dict) and isinstance(schema.get("$ref"), str):
+            ref = schema["$ref"]
+            if not ref.startswith(_REF_PREFIX) or ref in seen:
+                return {}, name
+            seen.add(ref)
+            name = ref[len(_REF_PREFIX) :].replace("~1", "/").replace("~0", "~")
+            schema = self.schemas.get(name, {})
+        return schema, name
+
+    def flatten(self, schema: dict[str, Any], depth: int = 0) -> dict[str, Any]:
+        """Merge ``allOf`` parts into one schema (properties in order, required united)."""
+        parts = schema.get("allOf")
+        if not isinstance(parts, list) or depth > 32:
+            return schema
+        result: dict[str, Any] = {"properties": {}, "required": []}
+        for part in [*parts, {k: v for k, v in schema.items() if k != "allOf"}]:
+            resolved = self.flatten(self.deref(part)[0], depth + 1)
+            for key, value in resolved.items():
+                if key == "properties":
+                    for prop, prop_schema in value.items():
+                        old = result["properties"].get(prop, {})
+                        result["properties"][prop] = (
+                            {**old, **prop_schema} if "$ref" not in prop_schema else prop_schema
+                        )
+                elif key == "required":
+                    result["required"] += [r for r in value if r not in result["required"]]
+                else:
+                    result[key] = value
+        return result
+
+    @staticmethod
+    def is_object(schema: dict[str, Any]) -> bool:
+        return bool(schema.get("properties")) and schema.get("type", "object") in ("object", ["object"])
+
+    @staticmethod
+    def is_enum(schema: dict[str, Any]) -> bool:
+        values = schema.get("enum")
+        if not isinstance(values, list):
+            return False
+        return bool(values) and all(
+            isinstance(v, (str, int)) and not isinstance(v, bool) for v in values if v is not None
+        ) and any(v is not None for v in values)  # fmt: skip
+
+    @staticmethod
+    def nullable(schema: dict[str, Any]) -> bool:
+        kinds = schema.get("type")
+        return (
+            schema.get("nullable") is True
+            or kinds == "null"
+            or (isinstance(kinds, list) and "null" in kinds)
+            or (isinstance(schema.get("enum"), list) and None in schema["enum"])
+        )
+
+    def type_of(self, schema: Any, hint: str, pointer: str) -> Type:
+        """The type of a schema use; classes it needs are registered under their names."""
+        if not isinstance(schema, dict):
+            return ANY
+        resolved, component = self.deref(schema)
+        if component is not None and "$ref" in schema:
+            base = self._component_type(component)
+            return union(base, NONE) if self.nullable(schema) else base
+        return self._inline_type(schema, hint, pointer)
+
+    def _component_type(self, component: str) -> Type:
+        schema = self.flatten(self.schemas.get(component, {}))
+        pointer = join_pointer("components", "schemas", component)
+        if self.is_object(schema) or self.is_enum(schema):
+            name = self.component_names[component]
+            self._register(name, "#" + component, schema, pointer)
+            return union(model(name), NONE) if self.nullable(schema) else model(name)
+        if self.owners.get("#" + component) == "busy":
+            return ANY  # a primitive alias that refers to itself
+        self.owners["#" + component] = "busy"
+        try:
+            return self._inline_type(
+                self.schemas.get(component, {}), self.component_names[component], pointer
+            )
+        finally:
+            del self.owners["#" + component]
+
+    def _inline_type(self, schema: dict[str, Any], hint: str, pointer: str) -> Type:
+        parts = schema.get("allOf")
+        if isinstance(parts, list) and len(parts) == 1 and not schema.get("properties"):
+            base = self.type_of(parts[0], hint, pointer + "/allOf/0")
+            return union(base, NONE) if self.nullable(schema) else base
+        schema = self.flatten(schema)
+        nullable = self.nullable(schema)
+        variants = schema.get("oneOf") or schema.get("anyOf")
+        if isinstance(variants, list) and variants and not schema.get("properties"):
+            key = "oneOf" if "oneOf" in schema else "anyOf"
+            found = [
+                self.type_of(v, f"{hint}Variant{i + 1}", f"{pointer}/{key}/{i}")
+                for i, v in enumerate(variants)
+            ]
+            base = union(*found)
+        elif self.is_enum(schema) or self.is_object(schema):
+            name = self._inline_name(schema, hint)
+            self._register(name, self._canonical(schema), schema, pointer)
+            base = model(name)
+        else:
+            base = self._plain_type(schema, hint, pointer)
+        return union(base, NONE) if nullable else base
+
+    def _plain_type(self, schema: dict[str, Any], hint: str, pointer: str) -> Type:
+        kinds = schema.get("type")
+        if isinstance(kinds, list):
+            found = [self._plain_type({**schema, "type": k}, hint, pointer) for k in kinds if k != "null"]
+            return union(*found) if found else NONE
+        if kinds == "array" or (kinds is None and "items" in schema):
+            return list_of(self.type_of(schema.get("items", {}), hint + "Item", pointer + "/items"))
+        if kinds == "object":
+            extra = schema.get("additionalProperties")
+            if isinstance(extra, dict) and extra:
+                return dict_of(self.type_of(extra, hint + "Value", pointer + "/additionalProperties"))
+            return dict_of(ANY)
+        if kinds == "string":
+            return prim(_FORMATS.get(str(schema.get("format")), "str"))
+        if isinstance(kinds, str) and kinds in _PRIMITIVES:
+            return prim(_PRIMITIVES[kinds])
+        return ANY
+
+    @staticmethod
+    def _canonical(schema: dict[str, Any]) -> str:
+        return json.dumps(schema, sort_keys=True)
+
+    def _inline_name(self, schema: dict[str, Any], hint: str) -> str:
+        canonical = self._canonical(schema)
+        self.candidates.setdefault(canonical, set()).add(hint)
+        return self.preferred.get(canonical, hint)
+
+    def _register(self, name: str, owner: str, schema: dict[str, Any], pointer: str) -> None:
+        previous = self.owners.get(name)
+        if previous == owner:
+            return
+        if previous is not None:
+            first = self.classes[name].origin
+            self.errors.append(Diagnostic(self.origin(pointer), f"class name {name!r} is also used by {first}",
+                                          hint="rename one in provider.yaml 'schemas:'"))  # fmt: skip
+            return
+        self.owners[name] = owner
+        self.classes[name] = EnumSpec(name, (), "", self.origin(pointer))  # placeholder while building
+        if self.is_enum(schema):
+            self.classes[name] = self._enum_spec(name, schema, pointer)
+        else:
+            self.classes[name] = self._model_spec(name, schema, pointer)
+
+    def _enum_spec(self, name: str, schema: dict[str, Any], pointer: str) -> EnumSpec:
+        members: list[tuple[str, str | int]] = []
+        used: set[str] = set()
+        for value in schema["enum"]:
+            if value is None:
+                continue
+            text = str(value) if isinstance(value, str) else ("MINUS_" if value < 0 else "") + str(abs(value))
+            base = constant(text) if isinstance(value, str) else "VALUE_" + text
+            member, count = base, 1
+            while member in used:
+                count += 1
+                member = f"{base}_{count}"
+            used.add(member)
+            members.append((member, value))
+        return EnumSpec(name, tuple(members), _doc(schema), self.origin(pointer))
+
+    def _model_spec(self, name: str, schema: dict[str, Any], pointer: str) -> ModelSpec:
+        required = set(schema.get("required") or [])
+        fields: list[FieldSpec] = []
+        seen: dict[str, str] = {}
+        for wire, prop in (schema.get("properties") or {}).items():
+            where = pointer + join_pointer("properties", wire)
+            python = snake(wire)
+            if python in seen:
+                self.errors.append(Diagnostic(self.origin(where), f"property {wire!r} and {seen[python]!r} both "
+                                              f"map to the attribute {python!r}"))  # fmt: skip
+                continue
+            seen[python] = wire
+            fields.append(self._field(name, wire, python, prop, wire in required, where))
+        return ModelSpec(name, tuple(fields), _doc(schema), self.origin(pointer))
+
+    def _field(
+        self, owner: str, wire: str, python: str, prop: Any, required: bool, pointer: str
+    ) -> FieldSpec:
+        prop = prop if isinstance(prop, dict) else {}
+        type_ = self.type_of(prop, owner + pascal(wire), pointer)
+        resolved = self.flatten(self.deref(prop)[0])
+        flags = {**resolved, **prop}
+        return FieldSpec(
+            name=python, wire=wire, type=type_, required=required,
+            default=self.default_source(type_, flags.get("default", ABSENT)),
+            read_only=flags.get("readOnly") is True, write_only=flags.get("writeOnly") is True,
+            doc=_doc(prop) or _doc(resolved), origin=self.origin(pointer),
+        )  # fmt: skip
+
+    def default_source(self, type_: Type, value: Any) -> str | None:
+        """Python source for a spec default, or None when it cannot be used as a default."""
+        core = [t for t in (type_.args if type_.kind == "union" else (type_,)) if t != NONE]
+        if value is ABSENT or len(core) != 1:
+            return None
+        kind = core[0]
+        if value is None:
+            return "None" if type_.nullable else None
+        if kind.kind == "model":
+            spec = self.classes.get(kind.name)
+            if isinstance(spec, EnumSpec):
+                return next((f"{spec.name}.{m}" for m, v in spec.members if v == value), None)
+            return None
+        if kind.kind in ("list", "dict") and value in ([], {}):
+            return f"msgspec.field(default_factory={kind.kind})"
+        if kind.name == "float" and isinstance(value, (int, float)) and not isinstance(value, bool):
+            return repr(float(value))
+        exact = {"str": str, "int": int, "bool": bool}.get(kind.name)
+        if exact is not None and type(value) is exact:
+            return repr(value)
+        return None
+
+
+ABSENT = object()
+
+
+def _doc(schema: Any) -> str:
+    if not isinstance(schema, dict):
+        return ""
+    text = schema.get("description") or schema.get("title") or ""
+    return text if isinstance(text, str) else ""

@@ -1,0 +1,81 @@
+"""Type expressions of generated code, and how each prints in a models or resources module.
+
+A small algebra built by ``schemas`` and printed by ``render_type``. Model modules print lists
+as ``list[...]``; resource modules print ``List[...]`` because a resource method may be called
+``list`` and would shadow the builtin inside its class.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+__all__ = ["ANY", "NONE", "Type", "dict_of", "list_of", "model", "prim", "render_type", "union"]
+
+
+@dataclass(frozen=True, slots=True)
+class Type:
+    """``prim`` (name is the expression), ``list``, ``dict``, ``union``, ``model`` or ``literal``."""
+
+    kind: str
+    name: str = ""
+    args: tuple[Type, ...] = ()
+
+    def walk(self) -> Iterator[Type]:
+        """This type and every type inside it."""
+        yield self
+        for arg in self.args:
+            yield from arg.walk()
+
+    @property
+    def nullable(self) -> bool:
+        return self == NONE or (self.kind == "union" and NONE in self.args)
+
+
+def prim(name: str) -> Type:
+    return Type("prim", name)
+
+
+def model(name: str) -> Type:
+    return Type("model", name)
+
+
+def list_of(item: Type) -> Type:
+    return Type("list", args=(item,))
+
+
+def dict_of(value: Type) -> Type:
+    return Type("dict", args=(value,))
+
+
+ANY = prim("Any")
+NONE = prim("None")
+
+
+def union(*types: Type) -> Type:
+    """A flattened union without duplicates, ``None`` last; a single member is itself."""
+    members: list[Type] = []
+    for member in types:
+        for item in member.args if member.kind == "union" else (member,):
+            if item not in members:
+                members.append(item)
+    if ANY in members:
+        return ANY
+    members.sort(key=lambda t: t == NONE)
+    return members[0] if len(members) == 1 else Type("union", args=tuple(members))
+
+
+def render_type(type_: Type, *, resource: bool = False, params: frozenset[str] = frozenset()) -> str:
+    """Python source of a type; models in ``params`` print as their request variant."""
+    if type_.kind == "prim":
+        return type_.name
+    if type_.kind == "model":
+        return type_.name + "Param" if type_.name in params else type_.name
+    if type_.kind == "literal":
+        return f"Literal[{type_.name}]"
+    inner = [render_type(arg, resource=resource, params=params) for arg in type_.args]
+    if type_.kind == "list":
+        return f"{'List' if resource else 'list'}[{inner[0]}]"
+    if type_.kind == "dict":
+        return f"{'Dict' if resource else 'dict'}[str, {inner[0]}]"
+    return " | ".join(inner)
