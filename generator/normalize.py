@@ -365,6 +365,8 @@ def _runtime_names(operations: list[Operation]) -> list[str]:
     }
     if any(op.body_optional for op in operations):
         names |= {"NOT_GIVEN", "NotGiven"}
+    if any(p.default == "UNSET" for op in operations for p in op.body_fields):
+        names |= {"UNSET", "UnsetType"}
     for pager in (op.pager for op in operations if op.pager):
         names |= {"paginate", "apaginate"} if pager.is_page else {"paginate_cursor", "apaginate_cursor"}
     return sorted(names, key=lambda n: (not n.isupper(), n[0].islower(), n))

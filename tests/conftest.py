@@ -38,3 +38,31 @@ def make_provider(tmp_path: Path) -> MakeProvider:
         return tmp_path / "specs"
 
     return make
+
+
+GENERATED = ROOT / "generated"
+_counter = iter(range(10**6))
+
+
+@pytest.fixture
+def generated_package(
+    tmp_path: Path, make_provider: MakeProvider, monkeypatch: pytest.MonkeyPatch
+) -> Callable[..., Any]:
+    """Generate a provider from fragments into tmp_path and import its package (a unique name each)."""
+    import importlib
+    import sys
+
+    from generator.pipeline import build_package
+    from generator.write import write_tree
+
+    def generate(files: dict[str, Any], settings: str = "") -> Any:
+        name = f"pkg_{next(_counter)}"
+        specs = make_provider({**files, "provider.yaml": settings or f"client: Api\n"}, name=name)
+        _, _, rendered = build_package(specs, name)
+        write_tree(tmp_path / "generated" / name, rendered)
+        monkeypatch.syspath_prepend(str(tmp_path / "generated" / name))
+        module = importlib.import_module(name)
+        monkeypatch.setitem(sys.modules, name, module)
+        return module
+
+    return generate
