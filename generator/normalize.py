@@ -253,6 +253,8 @@ def _flattened(op: OpSpec, specs: Specs, taken: set[str]) -> tuple[str, list[Par
         not op.body_required and any(f.default is None for f in fields)
     ):
         return None
+    if any((f.default or "").startswith("msgspec.") for f in fields):
+        return None  # a factory default cannot be a method default
     name = spec.name + "Param" if spec.name in specs.params else spec.name
     return name, [Param(f.name, f.wire, "body", f.annotation, f.default, f.doc) for f in fields]
 
@@ -331,6 +333,10 @@ def _request_names(types: Iterable[Type], params: frozenset[str]) -> set[str]:
 
 def _resource_imports(ops: list[OpSpec], specs: Specs, operations: list[Operation]) -> tuple[str, ...]:
     types = [t for op in ops for t in (op.success, *(p.type for p in op.params), *(t for _, t in op.errors))]
+    for op, operation in zip(ops, operations):
+        page = specs.classes.get(op.success.name) if operation.pager else None
+        if isinstance(page, ModelSpec) and operation.pager:
+            types += [f.type for f in page.fields if f.name == operation.pager.items]
     classes = _referenced(types)
     for op, operation in zip(ops, operations):
         spec = specs.classes.get(op.body.name) if op.body is not None and operation.body_model else None

@@ -43,7 +43,7 @@ if TYPE_CHECKING:
     from .models.unauthorized_error import UnauthorizedError as UnauthorizedError
     from .models.validation_error_response import ValidationErrorResponse as ValidationErrorResponse
 
-_MODELS = {
+_MODELS: dict[str, str] = {
     "CheckInvitationResponse": "check_invitation_response",
     "CreateOrgInvitationRequest": "create_org_invitation_request",
     "ForbiddenError": "forbidden_error",

@@ -41,7 +41,7 @@ if TYPE_CHECKING:
     from .models.type import Type as Type
     from .models.user import User as User
 
-_MODELS = {
+_MODELS: dict[str, str] = {
     "CreateInviteResponse": "create_invite_response",
     "ErrorDetails": "error_details",
     "ErrorResponse": "error_response",

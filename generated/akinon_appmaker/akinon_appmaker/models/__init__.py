@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from .unauthorized_error import UnauthorizedError as UnauthorizedError
     from .validation_error_response import ValidationErrorResponse as ValidationErrorResponse
 
-_MODELS = {
+_MODELS: dict[str, str] = {
     "CheckInvitationResponse": "check_invitation_response",
     "CreateOrgInvitationRequest": "create_org_invitation_request",
     "ForbiddenError": "forbidden_error",

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from .type import Type as Type
     from .user import User as User
 
-_MODELS = {
+_MODELS: dict[str, str] = {
     "CreateInviteResponse": "create_invite_response",
     "ErrorDetails": "error_details",
     "ErrorResponse": "error_response",
