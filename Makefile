@@ -31,5 +31,9 @@ test: $(INSTALLED) $(PRISM)
 test-fast: $(INSTALLED)
 	$(PY) -m pytest -m "not slow"
 
+# Benchmarks side by side with the peers; writes docs/benchmarks.md (see bench/README.md).
+bench: $(INSTALLED)
+	$(PY) bench/run.py
+
 clean:
 	rm -rf $(VENV) tests/prism/node_modules .pytest_cache .mypy_cache

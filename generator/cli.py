@@ -16,10 +16,10 @@ import click
 
 from generator.diagnostics import Diagnostic, SpecError
 from generator.documents import markdown_blocks
-from generator.load import Fragment, _page_fragments, discover_providers, read_text
+from generator.load import _page_fragments, discover_providers, read_text, read_whole_spec
 from generator.pipeline import ValidSpec, build_package, load_valid_spec
 from generator.quirks import HTTP_METHODS
-from generator.splitting import dump_json, split_fragments
+from generator.splitting import dump_json, split_fragments, split_spec
 from generator.write import diff_tree, write_file, write_files, write_tree
 
 __all__ = ["main"]
@@ -130,6 +130,22 @@ def import_docs(obj: dict[str, Path], page: Path, provider: str) -> None:
     for name in sorted(files):
         state = "written" if name in changed else "unchanged"
         click.echo(f"{state}: {folder.as_posix()}/{name}")
+
+
+@cli.command("import-spec")
+@click.argument("spec", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--provider", "-p", required=True, help="Provider folder to write the fragments to.")
+@click.pass_obj
+def import_spec(obj: dict[str, Path], spec: Path, provider: str) -> None:
+    """Split a whole OpenAPI SPEC (.json/.yaml) into one fragment file per operation in specs/PROVIDER/."""
+    try:
+        files = split_spec(*read_whole_spec(spec))
+    except SpecError as error:
+        _bad_input(error)
+        return
+    folder = obj["specs_dir"] / provider
+    changed = write_files(folder, files)
+    click.echo(f"{provider}: {len(files)} fragments ({len(changed)} written) in {folder.as_posix()}/")
 
 
 def _build_all(

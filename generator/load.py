@@ -24,7 +24,14 @@ from generator.documents import (
     parse_text,
 )
 
-__all__ = ["Fragment", "ProviderSource", "discover_providers", "load_provider", "read_text"]
+__all__ = [
+    "Fragment",
+    "ProviderSource",
+    "discover_providers",
+    "load_provider",
+    "read_text",
+    "read_whole_spec",
+]
 
 CONFIG_FILE = "provider.yaml"
 _SYNTAX = {".json": "json", ".yaml": "yaml", ".yml": "yaml"}
@@ -163,3 +170,13 @@ def load_provider(specs_dir: Path, name: str) -> ProviderSource:
         raise SpecError(errors)
     warnings = tuple(sorted(p for p in problems if p.severity == "warning"))
     return ProviderSource(name, config, tuple(fragments), warnings)
+
+
+def read_whole_spec(path: Path) -> tuple[dict[str, Any], str]:
+    """Read one whole OpenAPI document (``import-spec``); return it and the name shown for it."""
+    shown = path.name
+    syntax = "json" if path.suffix.lower() == ".json" else "yaml"
+    fragments, problems = _file_fragments(read_text(path, shown), syntax, shown)
+    if problems:
+        raise SpecError(problems)
+    return fragments[0].document, shown
