@@ -218,7 +218,10 @@ class Operation(Generic[_T]):
     ``None`` (no body), ``bytes`` (raw) or ``str`` (text).  ``errors`` maps
     ``"404"``, ``"4XX"`` or ``"default"`` to the type of error bodies.
     ``security`` lists alternatives (any one suffices) of scheme-name sets (all
-    needed); an empty alternative makes credentials optional.
+    needed); an empty alternative makes credentials optional.  ``body_encoding``
+    says how a request body is sent: ``json`` (msgspec), ``form``
+    (application/x-www-form-urlencoded), ``multipart`` (bytes fields become
+    files) or ``content`` (bytes or text sent as they are, as ``body_type``).
     """
 
     method: str
@@ -227,6 +230,8 @@ class Operation(Generic[_T]):
     errors: Mapping[str, Any] = field(default_factory=dict[str, Any], hash=False)
     security: tuple[tuple[str, ...], ...] = ()
     deprecated: bool = False
+    body_type: str = "application/json"
+    body_encoding: Literal["json", "form", "multipart", "content"] = "json"
 
 
 class RequestOptions(TypedDict, total=False):
@@ -398,6 +403,40 @@ def _merge_headers(*layers: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
             fresh.setdefault(name.lower(), []).append((name, value))
         merged.update(fresh)
     return [pair for pairs in merged.values() for pair in pairs]
+
+
+def _form_field(value: object) -> str | list[str]:
+    if isinstance(value, list):
+        return [_scalar(x) for x in cast("list[object]", value)]
+    return _scalar(value)
+
+
+def _form_value(value: object) -> str:
+    if isinstance(value, (dict, list)):
+        return msgspec.json.encode(value).decode()
+    return _scalar(value)
+
+
+def _encode_body(op: Operation[Any], body: object) -> dict[str, Any]:
+    """The httpx ``build_request`` arguments that carry ``body`` as ``op`` says."""
+    if op.body_encoding == "json":
+        return {"content": msgspec.json.encode(body)}
+    if op.body_encoding == "content":
+        return {"content": body if isinstance(body, (bytes, bytearray)) else str(body).encode()}
+    fields: object = msgspec.to_builtins(body, builtin_types=(bytes, bytearray))
+    mapping = cast("dict[str, object]", fields) if isinstance(fields, dict) else {}
+    items = [(str(k), v) for k, v in mapping.items() if v is not None]
+    if op.body_encoding == "form":
+        return {"data": {k: _form_field(v) for k, v in items}}
+    parts: list[tuple[str, tuple[str | None, bytes | str] | tuple[str, bytes, str]]] = [
+        (
+            (k, (k, bytes(v), "application/octet-stream"))
+            if isinstance(v, (bytes, bytearray))
+            else (k, (None, _form_value(v)))
+        )
+        for k, v in items
+    ]  # a part without a file name is a plain field; files= always makes the body multipart
+    return {"files": parts}
 
 
 def _basic_token(user: str, password: str) -> str:
@@ -653,15 +692,15 @@ class _BaseClient(Generic[_HttpT]):
             self._base_url.rstrip("/") + "/" + _render_path(op.path, path or {}).lstrip("/"),
             params=tuple(_pairs(query) + located["query"]),
             headers=all_headers,
-            content=msgspec.json.encode(body) if has_body else None,
             timeout=options["timeout"] if "timeout" in options else self._timeout,
+            **(_encode_body(op, body) if has_body else {}),
         )
 
     def _base_headers(self, op: Operation[Any], has_body: bool) -> list[tuple[str, str]]:
         accept = "*/*" if op.response in (bytes, str) else "application/json"
         headers = [("User-Agent", self._user_agent), ("Accept", accept)]
-        if has_body:
-            headers.append(("Content-Type", "application/json"))
+        if has_body and op.body_encoding in ("json", "content"):
+            headers.append(("Content-Type", op.body_type))
         return headers
 
     def _auth_params(self, op: Operation[Any]) -> list[tuple[str, str, str]]:

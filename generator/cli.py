@@ -1,12 +1,14 @@
 """The command line: ``python -m generator COMMAND``. The only module that prints or exits.
 
-Exit codes: 0 fine, 1 ``check`` found drift, 2 bad input (every problem printed, sorted, each as
+Exit codes: 0 fine, 1 ``check`` found drift (or ``diff-api --fail-on-breaking`` a breaking
+change), 2 bad input (every problem printed, sorted, each as
 ``specs/<provider>/<file>#<pointer>: <message>``). Colour only on a terminal.
 """
 
 from __future__ import annotations
 
 import json
+import subprocess
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -14,7 +16,8 @@ from typing import Any, TypeVar
 
 import click
 
-from generator.diagnostics import Diagnostic, SpecError
+from generator.diagnostics import Diagnostic, Origin, SpecError
+from generator.diff_api import Change, diff_api, parse_document, render_report
 from generator.documents import markdown_blocks
 from generator.load import _page_fragments, discover_providers, read_text, read_whole_spec
 from generator.pipeline import ValidSpec, build_package, load_valid_spec
@@ -150,8 +153,8 @@ def import_spec(obj: dict[str, Path], spec: Path, provider: str) -> None:
 
 def _build_all(
     obj: dict[str, Path], providers: Sequence[str], strict: bool
-) -> list[tuple[str, dict[str, str]]]:
-    built: list[tuple[str, dict[str, str]]] = []
+) -> list[tuple[str, ValidSpec, dict[str, str]]]:
+    built: list[tuple[str, ValidSpec, dict[str, str]]] = []
     problems: list[Diagnostic] = []
     for name in _providers(obj["specs_dir"], providers):
         try:
@@ -160,7 +163,7 @@ def _build_all(
             problems += error.diagnostics
             continue
         _print_diagnostics(spec.warnings)
-        built.append((name, files))
+        built.append((name, spec, files))
     if problems:
         _bad_input(SpecError(problems))
     return built
@@ -174,10 +177,11 @@ def _build_all(
 @click.pass_obj
 def generate(obj: dict[str, Path], providers: tuple[str, ...], strict: bool) -> None:
     """Generate generated/<provider>/ for each provider (atomically; stale files are deleted)."""
-    for name, files in _build_all(obj, providers, strict):
+    for name, spec, files in _build_all(obj, providers, strict):
+        changes = diff_api(_previous_or_empty(obj["out_dir"], name), spec.merged.document, spec.config)
         change = write_tree(obj["out_dir"] / name, files)
         click.echo(f"{name}: {len(change.written)} written, {len(change.unchanged)} unchanged, "
-                   f"{len(change.deleted)} deleted")  # fmt: skip
+                   f"{len(change.deleted)} deleted; {_api_summary(changes)}")  # fmt: skip
 
 
 @cli.command()
@@ -189,7 +193,7 @@ def generate(obj: dict[str, Path], providers: tuple[str, ...], strict: bool) -> 
 def check(obj: dict[str, Path], providers: tuple[str, ...], strict: bool) -> None:
     """Regenerate in memory; exit 1 with a unified diff when generated/ is stale."""
     stale = False
-    for name, files in _build_all(obj, providers, strict):
+    for name, _, files in _build_all(obj, providers, strict):
         diff = diff_tree(obj["out_dir"] / name, files, f"{obj['out_dir'].as_posix()}/{name}")
         if diff:
             stale = True
@@ -198,6 +202,99 @@ def check(obj: dict[str, Path], providers: tuple[str, ...], strict: bool) -> Non
         else:
             click.echo(f"{name}: up to date")
     if stale:
+        sys.exit(1)
+
+
+# diff-api: the API change report (docs/reviewing.md) and the API part of generate's summary.
+
+
+def _git(folder: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    try:
+        return subprocess.run(["git", "-C", str(folder), *args], capture_output=True, text=True,
+                              encoding="utf-8", check=False)  # fmt: skip
+    except OSError as exc:
+        raise SpecError([Diagnostic(Origin(str(folder)), f"cannot run git: {exc.strerror}")]) from None
+
+
+def _git_text(out_dir: Path, name: str, base: str, shown: str) -> str | None:
+    """``<out_dir>/<name>/openapi.json`` as it was at ``base``; None when it did not exist there."""
+    target = out_dir.resolve() / name / "openapi.json"
+    anchor = target.parent
+    while not anchor.is_dir():
+        anchor = anchor.parent
+    if _git(anchor, "rev-parse", "--verify", "--quiet", f"{base}^{{commit}}").returncode != 0:
+        raise SpecError([Diagnostic(Origin(shown), f"unknown git revision {base!r}",
+                                    hint="pass a branch, tag or commit of the repository holding it")])  # fmt: skip
+    blob = f"{base}:./{target.relative_to(anchor).as_posix()}"
+    if _git(anchor, "cat-file", "-e", blob).returncode != 0:
+        return None
+    result = _git(anchor, "show", blob)
+    if result.returncode != 0:
+        raise SpecError([Diagnostic(Origin(shown), f"git show {blob} failed: {result.stderr.strip()}")])
+    return result.stdout
+
+
+def _previous_document(out_dir: Path, name: str, base: str | None) -> dict[str, Any]:
+    """The generated ``openapi.json`` (at git ``base`` if given); ``{}`` when there is none yet."""
+    shown = f"{out_dir.as_posix()}/{name}/openapi.json"
+    if base is not None:
+        text = _git_text(out_dir, name, base, shown)
+        shown = f"{base}:{shown}"
+    else:
+        path = out_dir / name / "openapi.json"
+        text = read_text(path, shown) if path.is_file() else None
+    return {} if text is None else parse_document(text, shown)
+
+
+def _previous_or_empty(out_dir: Path, name: str) -> dict[str, Any]:
+    """For generate: an unreadable old ``openapi.json`` is about to be replaced, so it counts as none."""
+    try:
+        return _previous_document(out_dir, name, None)
+    except SpecError:
+        return {}
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'s' if count != 1 else ''}"
+
+
+def _api_summary(changes: Sequence[Change]) -> str:
+    """``+1 operation, -0 operations`` and, if any, ``; 1 breaking change (run diff-api for details)``."""
+    added = sum(1 for change in changes if change.kind == "operation-added")
+    removed = sum(1 for change in changes if change.kind == "operation-removed")
+    breaking = sum(1 for change in changes if change.breaking)
+    text = f"+{_plural(added, 'operation')}, -{_plural(removed, 'operation')}"
+    return text + f"; {_plural(breaking, 'breaking change')} (run diff-api for details)" if breaking else text
+
+
+@cli.command("diff-api")
+@click.option(
+    "--provider", "-p", "providers", multiple=True, help="Provider folder (repeatable); default: all."
+)
+@click.option("--base", metavar="GITREF", help="Compare with generated/<provider>/openapi.json at this git "
+              "revision instead of the one in the working tree.")  # fmt: skip
+@click.option("--fail-on-breaking", is_flag=True, help="Exit 1 when a change breaks callers of the client.")
+@_strict_option
+@click.pass_obj
+def diff_api_command(
+    obj: dict[str, Path], providers: tuple[str, ...], base: str | None, fail_on_breaking: bool, strict: bool
+) -> None:
+    """Print, as Markdown, how the API in the specs differs from the generated openapi.json."""
+    reports: list[tuple[str, tuple[Change, ...]]] = []
+    problems: list[Diagnostic] = []
+    for name in _providers(obj["specs_dir"], providers):
+        try:
+            spec = load_valid_spec(obj["specs_dir"], name, strict=strict)
+            old = _previous_document(obj["out_dir"], name, base)
+        except SpecError as error:
+            problems += error.diagnostics
+            continue
+        _print_diagnostics(spec.warnings)
+        reports.append((name, diff_api(old, spec.merged.document, spec.config)))
+    if problems:
+        _bad_input(SpecError(problems))
+    click.echo(render_report(reports), nl=False)
+    if fail_on_breaking and any(change.breaking for _, changes in reports for change in changes):
         sys.exit(1)
 
 

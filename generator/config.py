@@ -13,6 +13,7 @@ checked later by ``normalize`` (which owns every naming rule); this module check
     operations:                     # operationId or "METHOD /path" -> method name / resource
       GET /organization/v1/invites: {name: list}
     pagination: {style: page, page_param: page, items: docs, has_next: hasNextPage}
+    example: invites.list           # the call the package README shows (resource.method)
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ __all__ = ["OperationOverride", "Pagination", "ProviderConfig", "parse_config"]
 
 _TOP_KEYS = (
     "package", "distribution", "client", "env_prefix",
-    "resources", "schemas", "operations", "pagination",
+    "resources", "schemas", "operations", "pagination", "example",
 )  # fmt: skip
 _PAGINATION_KEYS = {
     "page": ("style", "page_param", "items", "has_next"),
@@ -68,6 +69,7 @@ class ProviderConfig:
     schemas: Mapping[str, str] = field(default_factory=dict)
     operations: Mapping[str, OperationOverride] = field(default_factory=dict)
     pagination: Pagination | None = None
+    example: str | None = None
     origin: Origin = Origin("")
 
 
@@ -171,6 +173,7 @@ def parse_config(folder: str, data: object, origin: Origin) -> tuple[ProviderCon
         schemas=_string_map(data, "schemas", origin, errors),
         operations=_operations(data, origin, errors),
         pagination=_pagination(data, origin, errors),
+        example=_string(data, "example", origin, errors),
         origin=origin,
     )
     return config, errors

@@ -119,6 +119,7 @@ class Operation:
     security: tuple[tuple[str, ...], ...]
     pager: Pager | None
     body_optional: bool
+    body_spec: tuple[str, str] | None  # (media type, encoding) when not application/json
     origin: Origin
 
 
@@ -183,7 +184,8 @@ class Package:
     description: str
     client: Client
     model_modules: tuple[ModelModule, ...]
-    exports: tuple[tuple[str, str], ...]  # (name, module below models/) re-exported lazily
+    exports: tuple[tuple[str, str], ...]  # (name, module below models/) in models/__init__.py
+    top_exports: tuple[tuple[str, str], ...]  # the same, less names the package top level already has
     openapi_json: str
     example_resource: str  # README example: client.<resource>.<method>(<arguments>)
     example_method: str

@@ -8,13 +8,14 @@ Models have a response view and, when needed, a request view (``<Name>Param``) i
 module (docs/models.md): a model reachable from a request body gets one when it has readOnly
 fields (never sent), required writeOnly fields (required only in requests), optional nullable
 fields (where ``UNSET`` tells "absent" from ``None`` = null), or refers to a model that has one.
+The variant is ``<Name>Input`` when the spec already has a schema called ``<Name>Param``.
 In the response view an optional field is ``T | None = None`` (callers never see a sentinel)
 and a writeOnly field is optional.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 from dataclasses import dataclass
 
@@ -51,7 +52,7 @@ class Specs:
 
     classes: dict[str, ModelSpec | EnumSpec]
     operations: tuple[OpSpec, ...]
-    params: frozenset[str]  # models that need a request view
+    params: Mapping[str, str]  # models that need a request view -> the name of that view
 
 
 def _build(
@@ -83,7 +84,7 @@ def _needs_own_view(spec: ModelSpec) -> bool:
     )
 
 
-def _request_views(classes: dict[str, ModelSpec | EnumSpec], roots: set[str]) -> frozenset[str]:
+def _request_views(classes: dict[str, ModelSpec | EnumSpec], roots: set[str]) -> dict[str, str]:
     """Models reachable from request bodies that need a request view (a fixpoint)."""
     reachable: set[str] = set()
     todo = sorted(roots)
@@ -100,7 +101,11 @@ def _request_views(classes: dict[str, ModelSpec | EnumSpec], roots: set[str]) ->
         grown = {n for n in reachable - needs if _referenced(f.type for f in classes[n].fields) & needs}  # type: ignore[union-attr]
         changed = bool(grown)
         needs |= grown
-    return frozenset(needs)
+    names = {}
+    for name in sorted(needs):
+        variant = name + "Param"
+        names[name] = variant if variant not in classes else name + "Input"
+    return names
 
 
 def collect(merged: Merged, config: ProviderConfig) -> Specs:
@@ -127,7 +132,7 @@ def _response_field(f: FieldSpec) -> Field:
     return Field(f.name, f.wire, render_type(union(f.type, NONE)), "None", f.doc, f.origin)
 
 
-def _request_field(f: FieldSpec, params: frozenset[str], resource: bool = False) -> Field | None:
+def _request_field(f: FieldSpec, params: Mapping[str, str], resource: bool = False) -> Field | None:
     if f.read_only:
         return None
     annotation = render_type(f.type, params=params, resource=resource)
@@ -151,7 +156,7 @@ def _model(name: str, fields: list[Field], spec: ModelSpec) -> Model:
     ordered = [f for f in fields if f.default is None] + [f for f in fields if f.default is not None]
     renames = tuple((f.name, f.wire) for f in ordered if f.name != f.wire)
     doc = spec.doc or f"The schema at ``#{spec.origin.pointer}``."
-    if name.endswith("Param"):
+    if name != spec.name:
         doc = f"Request variant of ``{spec.name}``: what a request may send (readOnly fields left out)."
     return Model(name, tuple(ordered), renames, doc, spec.origin)
 
@@ -175,7 +180,7 @@ def import_block(lines: Iterable[str]) -> tuple[str, ...]:
     return tuple(block)
 
 
-def request_fields(spec: ModelSpec, params: frozenset[str], resource: bool = False) -> list[Field]:
+def request_fields(spec: ModelSpec, params: Mapping[str, str], resource: bool = False) -> list[Field]:
     """The fields of a model's request view (readOnly ones left out)."""
     return [f for f in (_request_field(s, params, resource) for s in spec.fields) if f is not None]
 
@@ -194,7 +199,7 @@ def _imports(types: Iterable[Type], *, resource: bool, typing_names: Iterable[st
 
 
 def _model_module(
-    spec: ModelSpec | EnumSpec, params: frozenset[str], classes: dict[str, ModelSpec | EnumSpec]
+    spec: ModelSpec | EnumSpec, params: Mapping[str, str], classes: dict[str, ModelSpec | EnumSpec]
 ) -> ModelModule:
     module = module_name(spec.name)
     if isinstance(spec, EnumSpec):
@@ -207,7 +212,7 @@ def _model_module(
         )
     models = [_model(spec.name, [_response_field(f) for f in spec.fields], spec)]
     if spec.name in params:
-        models.append(_model(spec.name + "Param", request_fields(spec, params), spec))
+        models.append(_model(params[spec.name], request_fields(spec, params), spec))
     types = [f.type for f in spec.fields]
     imports = ["import msgspec", *_imports(types, resource=False)]
     if spec.name in params and any(f.annotation.endswith("| UnsetType") for f in models[-1].fields):
@@ -220,7 +225,7 @@ def _model_module(
             continue
         late.setdefault(module_name(ref), set()).add(ref)
         if spec.name in params and ref in params:
-            late[module_name(ref)].add(ref + "Param")
+            late[module_name(ref)].add(params[ref])
     late.pop(module, None)
     lines = [f"from .{name} import {', '.join(sorted(names))}" for name, names in sorted(late.items())]
     imports += enums
@@ -255,7 +260,7 @@ def _flattened(op: OpSpec, specs: Specs, taken: set[str]) -> tuple[str, list[Par
         return None
     if any((f.default or "").startswith("msgspec.") for f in fields):
         return None  # a factory default cannot be a method default
-    name = spec.name + "Param" if spec.name in specs.params else spec.name
+    name = specs.params.get(spec.name, spec.name)
     return name, [Param(f.name, f.wire, "body", f.annotation, f.default, f.doc) for f in fields]
 
 
@@ -320,6 +325,7 @@ def _operation(op: OpSpec, specs: Specs, pagination: Pagination | None) -> Opera
         cookies=tuple(p for p in keyword if p.location == "cookie"),
         security=op.security, pager=_pager(op, specs, pagination), origin=op.raw.origin,
         body_optional=body_param is not None and not op.body_required,
+        body_spec=None if op.body_media[0] == "application/json" else op.body_media,
     )  # fmt: skip
 
 
@@ -327,8 +333,8 @@ def _text(value: object) -> str:
     return value.strip() if isinstance(value, str) else ""
 
 
-def _request_names(types: Iterable[Type], params: frozenset[str]) -> set[str]:
-    return {r + "Param" if r in params else r for r in _referenced(types)}
+def _request_names(types: Iterable[Type], params: Mapping[str, str]) -> set[str]:
+    return {params.get(r, r) for r in _referenced(types)}
 
 
 def _resource_imports(ops: list[OpSpec], specs: Specs, operations: list[Operation]) -> tuple[str, ...]:
@@ -352,8 +358,9 @@ def _resource_imports(ops: list[OpSpec], specs: Specs, operations: list[Operatio
     )
     lines += ["import warnings"] if any(op.deprecated for op in operations) else []
     modules: dict[str, set[str]] = {}
+    variants = {variant: base for base, variant in specs.params.items()}
     for name in classes:
-        base = name.removesuffix("Param") if name.removesuffix("Param") in specs.params else name
+        base = variants.get(name, name)
         modules.setdefault(module_name(base), set()).add(name)
     lines += [f"from ..models.{m} import {', '.join(sorted(n))}" for m, n in sorted(modules.items())]
     return import_block([*lines, "from .._runtime import " + ", ".join(_runtime_names(operations))])
@@ -470,8 +477,21 @@ def _reserved_names(specs: Specs, client: Client) -> list[Diagnostic]:
         Diagnostic(spec.origin, f"class name {name!r} is reserved by the generated client",
                    hint="rename it in provider.yaml 'schemas:'")  # fmt: skip
         for name, spec in sorted(specs.classes.items())
-        if name in taken or name + "Param" in taken
+        if name in taken or specs.params.get(name) in taken
     ]
+
+
+TOP_LEVEL = frozenset({
+    "APIConnectionError", "APIError", "APIResponse", "APIStatusError", "APITimeoutError", "AuthenticationError",
+    "BadRequestError", "ConflictError", "InternalServerError", "MissingCredentialsError", "NOT_GIVEN",
+    "NotFoundError", "NotGiven", "PermissionDeniedError", "RateLimitError", "RequestOptions",
+    "ResponseValidationError", "UNSET", "UnprocessableEntityError", "UnsetType",
+})  # fmt: skip
+
+
+def _top_level_names(client: Client) -> frozenset[str]:
+    """Names the package's ``__init__`` defines itself: a model of that name stays in ``models``."""
+    return TOP_LEVEL | {client.name, client.async_name}
 
 
 def _exports(modules: Iterable[ModelModule]) -> tuple[tuple[str, str], ...]:
@@ -497,6 +517,7 @@ def normalize(merged: Merged, config: ProviderConfig) -> Package:
                     _resources(specs, document, config), any(s.is_basic for s in schemes),
                     any(not s.is_basic for s in schemes))  # fmt: skip
     errors += _reserved_names(specs, client)
+    example = _example(client, config, errors)
     if errors:
         raise SpecError(errors)
     info = document.get("info") or {}
@@ -504,16 +525,29 @@ def normalize(merged: Merged, config: ProviderConfig) -> Package:
         folder=config.origin.file.rsplit("/", 1)[0], package=config.package, distribution=config.distribution,
         title=_text(info.get("title")) or config.client, version=_text(str(info.get("version", ""))),
         description=_text(info.get("description")), client=client, model_modules=tuple(modules),
-        exports=_exports(modules), openapi_json=dump_json(document), **_example(client),
+        exports=_exports(modules), top_exports=tuple(e for e in _exports(modules) if e[0] not in _top_level_names(client)),
+        openapi_json=dump_json(document), **example,
     )  # fmt: skip
 
 
-def _example(client: Client) -> dict[str, str]:
-    """A GET for the README: one without path parameters if there is one."""
-    candidates = [(bool(op.positional), r.attribute, op.name, op) for r in client.resources for op in r.operations
-                  if op.http_method == "GET" and not any(p.default is None for p in op.keyword)]  # fmt: skip
-    if not candidates:
-        return {"example_resource": "", "example_method": "", "example_arguments": ""}
-    _, resource, method, op = min(candidates, key=lambda c: c[:3])
-    return {"example_resource": resource, "example_method": method,
-            "example_arguments": ", ".join(repr(p.wire) for p in op.positional)}  # fmt: skip
+def _example(client: Client, config: ProviderConfig, errors: list[Diagnostic]) -> dict[str, str]:
+    """The call the package README shows: ``example:`` of provider.yaml, or none.
+
+    It is chosen by the user, not derived from the operations, so that adding an endpoint
+    never rewrites README.md.
+    """
+    empty = {"example_resource": "", "example_method": "", "example_arguments": ""}
+    if config.example is None:
+        return empty
+    resource, _, method = config.example.partition(".")
+    found = [
+        op for r in client.resources if r.attribute == resource for op in r.operations if op.name == method
+    ]
+    if not found:
+        known = sorted(f"{r.attribute}.{op.name}" for r in client.resources for op in r.operations)
+        errors.append(Diagnostic(config.origin.child("example"), f"no method {config.example!r}",
+                                 hint="one of: " + ", ".join(known[:12])))  # fmt: skip
+        return empty
+    arguments = [repr(p.wire) for p in found[0].positional]
+    arguments += [f"{p.name}=..." for p in found[0].keyword + found[0].body_fields if p.default is None]
+    return {"example_resource": resource, "example_method": method, "example_arguments": ", ".join(arguments)}

@@ -68,6 +68,7 @@ class OpSpec:
     params: tuple[ParamSpec, ...]
     body: Type | None
     body_required: bool
+    body_media: tuple[str, str]  # media type, runtime encoding (json, form, multipart, content)
     success: Type
     success_kind: str  # json | text | bytes | none
     errors: tuple[tuple[str, Type], ...]
@@ -244,24 +245,29 @@ def _kind(media_type: str) -> str:
     return "text" if media_type.startswith("text/") else "bytes"
 
 
+_ENCODINGS = {"multipart/form-data": "multipart", "application/x-www-form-urlencoded": "form"}
+
+
 def _body(
-    merged: Merged, raw: RawOperation, hint: str, schemas: SchemaBuilder, errors: list[Diagnostic]
-) -> tuple[Type | None, bool]:
+    merged: Merged, raw: RawOperation, hint: str, schemas: SchemaBuilder
+) -> tuple[Type | None, bool, tuple[str, str]]:
+    """The body type, whether it is required, and (media type, encoding)."""
     body, component, target = _deref(merged, raw.operation.get("requestBody"), "requestBodies")
-    if not isinstance(body, dict):
-        return None, False
-    pointer = target or raw.pointer + "/requestBody"
-    media = _media(body.get("content"))
+    media = _media(body.get("content")) if isinstance(body, dict) else None
     if media is None:
-        return None, False
-    if _kind(media[0]) != "json":
-        errors.append(Diagnostic(merged.origin_of(pointer + join_pointer("content", media[0])),
-                                 f"request bodies of type {media[0]!r} are not supported yet",
-                                 hint="supported: application/json"))  # fmt: skip
-        return None, False
+        return None, False, ("application/json", "json")
+    pointer = (target or raw.pointer + "/requestBody") + join_pointer("content", media[0], "schema")
+    schema = media[1].get("schema", {}) if isinstance(media[1], dict) else {}
+    kind = _kind(media[0])
+    encoding = "json" if kind == "json" else _ENCODINGS.get(media[0].split(";")[0].strip(), "content")
+    if encoding == "content":
+        resolved = schemas.deref(schema)[0]
+        text = kind == "text" or (
+            resolved.get("type") == "string" and resolved.get("format") not in ("binary", "byte")
+        )
+        return prim("str" if text else "bytes"), body.get("required") is True, (media[0], encoding)
     name = pascal(component) if component else hint + "Request"
-    schema_pointer = pointer + join_pointer("content", media[0], "schema")
-    return schemas.type_of(media[1].get("schema", {}), name, schema_pointer), body.get("required") is True
+    return schemas.type_of(schema, name, pointer), body.get("required") is True, (media[0], encoding)
 
 
 def _response_type(
@@ -315,10 +321,10 @@ def build_operation(
     """The method spec of one operation; the classes its types need go to ``schemas``."""
     op_id = raw.operation.get("operationId")
     hint = pascal(op_id) if isinstance(op_id, str) and words(op_id) else pascal(f"{resource}_{name}")
-    body, body_required = _body(merged, raw, hint, schemas, errors)
+    body, body_required, body_media = _body(merged, raw, hint, schemas)
     success, kind, error_types = _responses(merged, raw, hint, schemas)
     return OpSpec(
         raw=raw, resource=resource, name=name, hint=hint, params=_params(merged, raw, hint, schemas),
-        body=body, body_required=body_required, success=success, success_kind=kind,
+        body=body, body_required=body_required, body_media=body_media, success=success, success_kind=kind,
         errors=error_types, security=_security(merged, raw),
     )  # fmt: skip

@@ -7,15 +7,27 @@ from ``validate``, never a silent fix. With ``strict=True`` every quirk is an er
    operation (MariaDB publishes two). It has no meaning in 3.x (media types live under
    ``requestBody.content`` and ``responses.*.content``), so it moves to ``x-consumes`` /
    ``x-produces`` where it is kept for reference.
+2. ``duplicate-required``: a schema's ``required`` list naming a property twice (OpenAI): the
+   repeats are dropped.
+3. ``default-mismatch``: a schema ``default`` that the schema itself rejects: of another JSON
+   type, not among its ``enum``, or ``null`` where null is not allowed (OpenAI). It cannot be a
+   default, so it moves to ``x-default``.
+4. ``boolean-exclusive-bound``: in an OpenAPI 3.1 document, the 3.0 form ``exclusiveMinimum:
+   true`` (with ``minimum: X``) becomes the 3.1 form ``exclusiveMinimum: X``; ``false`` is
+   dropped. The same for maximum (OpenAI).
+5. ``recursive-ref``: JSON Schema 2019-09 ``$recursiveAnchor: true`` on a component schema and
+   ``$recursiveRef: "#"`` inside it (OpenAI's ``CompoundFilter``): the anchor is dropped and the
+   reference becomes a ``$ref`` to that component, which is what it means there.
 """
 
 from __future__ import annotations
 
 import copy
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import replace
+from typing import Any
 
-from generator.diagnostics import Diagnostic, Origin
+from generator.diagnostics import Diagnostic, Origin, join_pointer
 from generator.load import Fragment
 
 __all__ = ["HTTP_METHODS", "apply_quirks"]
@@ -55,6 +67,130 @@ def _media_keys(fragment: Fragment, strict: bool) -> tuple[Fragment, list[Diagno
     return (replace(fragment, document=moved) if found else fragment), found
 
 
+_SCHEMA_MAPS = ("properties", "patternProperties", "$defs", "definitions")
+_SCHEMA_LISTS = ("allOf", "anyOf", "oneOf", "prefixItems")
+_SCHEMA_ONE = ("items", "additionalProperties", "not", "contains", "if", "then", "else")
+_JSON_TYPES: dict[str, tuple[type, ...]] = {
+    "string": (str,), "integer": (int,), "number": (int, float), "boolean": (bool,),
+    "array": (list,), "object": (dict,), "null": (type(None),),
+}  # fmt: skip
+
+
+def _schemas(node: Any, pointer: str) -> Iterator[tuple[dict[str, Any], str]]:
+    """Every schema object below a schema, depth first, with its pointer."""
+    if not isinstance(node, dict):
+        return
+    yield node, pointer
+    for key in _SCHEMA_MAPS:
+        for name, child in (node.get(key) or {}).items() if isinstance(node.get(key), dict) else ():
+            yield from _schemas(child, pointer + join_pointer(key, name))
+    for key in _SCHEMA_LISTS:
+        for index, child in enumerate(node.get(key) or []) if isinstance(node.get(key), list) else ():
+            yield from _schemas(child, pointer + join_pointer(key, index))
+    for key in _SCHEMA_ONE:
+        yield from _schemas(node.get(key), pointer + join_pointer(key))
+
+
+def _schema_roots(document: dict[str, Any]) -> Iterator[tuple[dict[str, Any], str]]:
+    """Component schemas and every ``schema`` of parameters, bodies, responses and headers."""
+    components = document.get("components") or {}
+    for name, schema in (components.get("schemas") or {}).items():
+        yield schema, join_pointer("components", "schemas", name)
+    stack: list[tuple[Any, str]] = [
+        (document.get("paths") or {}, "/paths"),
+        (document.get("webhooks") or {}, "/webhooks"),
+    ]
+    stack += [(v, join_pointer("components", k)) for k, v in components.items() if k != "schemas"]
+    while stack:
+        node, pointer = stack.pop()
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key == "schema" and isinstance(value, dict):
+                    yield value, pointer + "/schema"
+                elif key != "examples" and key != "example":
+                    stack.append((value, pointer + join_pointer(key)))
+        elif isinstance(node, list):
+            stack += [(value, f"{pointer}/{index}") for index, value in enumerate(node)]
+
+
+def _allows(schema: dict[str, Any], value: Any, schemas: dict[str, Any], depth: int = 0) -> bool:
+    """Whether ``value`` can be an instance of ``schema`` by type, nullability and enum."""
+    ref = schema.get("$ref")
+    if isinstance(ref, str):
+        target = schemas.get(ref.rsplit("/", 1)[-1]) if ref.startswith("#/components/schemas/") else None
+        return not isinstance(target, dict) or depth > 8 or _allows(target, value, schemas, depth + 1)
+    branches = [b for key in ("anyOf", "oneOf") for b in schema.get(key) or [] if isinstance(b, dict)]
+    if branches and "type" not in schema and not (value is None and schema.get("nullable") is True):
+        return any(_allows(branch, value, schemas, depth + 1) for branch in branches)
+    kinds = schema.get("type")
+    kinds = [kinds] if isinstance(kinds, str) else kinds if isinstance(kinds, list) else None
+    nullable = schema.get("nullable") is True or (kinds is not None and "null" in kinds)
+    if value is None:
+        return nullable or kinds is None and not isinstance(schema.get("enum"), list)
+    if kinds is not None:
+        allowed = tuple(t for k in kinds for t in _JSON_TYPES.get(k, ()))
+        if not isinstance(value, allowed) or (isinstance(value, bool) and bool not in allowed):
+            return False
+    enum = schema.get("enum")
+    return not isinstance(enum, list) or value in enum
+
+
+def _schema_fixes(
+    schema: dict[str, Any], version31: bool, component: str, schemas: dict[str, Any]
+) -> list[tuple[str, str]]:
+    """Fix one schema in place; return (key, message) for each fix."""
+    fixes = []
+    required = schema.get("required")
+    if isinstance(required, list) and len(set(map(str, required))) != len(required):
+        schema["required"] = list(dict.fromkeys(required))
+        fixes.append(("required", "'required' names a property twice; repeats dropped"))
+    if "default" in schema and "x-default" not in schema and not _allows(schema, schema["default"], schemas):
+        schema["x-default"] = schema.pop("default")
+        fixes.append(
+            (
+                "default",
+                f"default {schema['x-default']!r} is not allowed by its own schema; moved to 'x-default'",
+            )
+        )
+    for bound in ("Minimum", "Maximum") if version31 else ():
+        key = "exclusive" + bound
+        if isinstance(schema.get(key), bool):
+            flag = schema.pop(key)
+            if flag and bound.lower() in schema:
+                schema[key] = schema.pop(bound.lower())
+            fixes.append(
+                (key, f"3.0-style boolean '{key}' in an openapi 3.1 document; rewritten in the 3.1 form")
+            )
+    if schema.get("$recursiveRef") == "#" and component:
+        del schema["$recursiveRef"]
+        schema["$ref"] = "#" + join_pointer("components", "schemas", component)
+        fixes.append(("$recursiveRef", f"'$recursiveRef: #' becomes a $ref to {component!r}"))
+    if "$recursiveAnchor" in schema:
+        del schema["$recursiveAnchor"]
+        fixes.append(
+            (
+                "$recursiveAnchor",
+                "'$recursiveAnchor' dropped (JSON Schema 2019-09; its $recursiveRef is resolved)",
+            )
+        )
+    return fixes
+
+
+def _schema_quirks(fragment: Fragment, strict: bool) -> tuple[Fragment, list[Diagnostic]]:
+    version31 = str(fragment.document.get("openapi", "")).startswith("3.1")
+    fixed = copy.deepcopy(fragment.document)
+    found: list[Diagnostic] = []
+    schemas = (fixed.get("components") or {}).get("schemas") or {}
+    for root, root_pointer in _schema_roots(fixed):
+        component = root_pointer.split("/")[3] if root_pointer.startswith("/components/schemas/") else ""
+        component = component.replace("~1", "/").replace("~0", "~")
+        for schema, pointer in _schemas(root, root_pointer):
+            for key, message in _schema_fixes(schema, version31, component, schemas):
+                found.append(Diagnostic(Origin(fragment.file, pointer + join_pointer(key)), message,
+                                        severity="error" if strict else "warning"))  # fmt: skip
+    return (replace(fragment, document=fixed) if found else fragment), found
+
+
 def apply_quirks(
     fragments: Sequence[Fragment], *, strict: bool = False
 ) -> tuple[tuple[Fragment, ...], list[Diagnostic]]:
@@ -63,6 +199,7 @@ def apply_quirks(
     findings: list[Diagnostic] = []
     for fragment in fragments:
         fixed, found = _media_keys(fragment, strict)
+        fixed, more = _schema_quirks(fixed, strict)
         result.append(fixed)
-        findings += found
+        findings += found + more
     return tuple(result), findings

@@ -9,7 +9,9 @@ Part of the ``normalize`` stage. Rules (docs/models.md):
 - an inline object or enum is named after where it is used (``Invitation`` + ``registered`` ->
   ``InvitationRegistered``; a request body of ``invites.create`` -> ``InvitesCreateRequest``;
   array items add ``Item``). Structurally identical inline schemas become one class, named by
-  the name that sorts first among their uses.
+  the name that sorts first among their uses. An inline name that a component schema already
+  has gets ``Inline`` appended (``Classification`` + ``$template`` next to a component
+  ``ClassificationTemplate`` -> ``ClassificationTemplateInline``); components keep theirs.
 - ``allOf`` parts are merged into one object: properties in order, later parts refining
   earlier ones, ``required`` the union.
 - ``nullable: true`` (3.0), ``type: [.., "null"]`` and ``{"type": "null"}`` (3.1) add ``None``.
@@ -79,9 +81,11 @@ class SchemaBuilder:
     owners: dict[str, str] = field(default_factory=dict)  # class name -> canonical or #ref
     errors: list[Diagnostic] = field(default_factory=list)
     component_names: dict[str, str] = field(default_factory=dict)
+    component_classes: frozenset[str] = frozenset()
 
     def __post_init__(self) -> None:
         self.component_names = self._component_class_names()
+        self.component_classes = frozenset(self.component_names.values())
 
     @property
     def schemas(self) -> dict[str, Any]:
@@ -232,6 +236,8 @@ class SchemaBuilder:
         return json.dumps(schema, sort_keys=True)
 
     def _inline_name(self, schema: dict[str, Any], hint: str) -> str:
+        if hint in self.component_classes:
+            hint += "Inline"  # component schemas keep their names; a colliding inline class yields
         canonical = self._canonical(schema)
         self.candidates.setdefault(canonical, set()).add(hint)
         return self.preferred.get(canonical, hint)

@@ -7,7 +7,7 @@ as ``list[...]``; resource modules print ``List[...]`` because a resource method
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 __all__ = ["ANY", "NONE", "Type", "dict_of", "list_of", "model", "prim", "render_type", "union"]
@@ -65,12 +65,12 @@ def union(*types: Type) -> Type:
     return members[0] if len(members) == 1 else Type("union", args=tuple(members))
 
 
-def render_type(type_: Type, *, resource: bool = False, params: frozenset[str] = frozenset()) -> str:
+def render_type(type_: Type, *, resource: bool = False, params: Mapping[str, str] | None = None) -> str:
     """Python source of a type; models in ``params`` print as their request variant."""
     if type_.kind == "prim":
         return type_.name
     if type_.kind == "model":
-        return type_.name + "Param" if type_.name in params else type_.name
+        return (params or {}).get(type_.name, type_.name)
     if type_.kind == "literal":
         return f"Literal[{type_.name}]"
     inner = [render_type(arg, resource=resource, params=params) for arg in type_.args]
