@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
 PRISM := tests/prism/node_modules/.installed
 
-.PHONY: generate check test test-fast lint bench clean
+.PHONY: generate check test test-big test-fast bench clean
 
 $(INSTALLED): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -25,11 +25,15 @@ check: $(INSTALLED)
 
 # The whole suite: unit, golden, runtime, type checks (mypy, pyright), black, Prism contract tests.
 test: $(INSTALLED) $(PRISM)
-	$(PY) -m pytest
+	$(PY) -m pytest -m "not big"
+
+# The large real specs (OpenAI, Discord, Box): split, generate, import, mypy --strict, Prism sample.
+test-big: $(INSTALLED) $(PRISM)
+	$(PY) -m pytest -m big tests/big
 
 # Everything but the slow type-checker and Prism tests.
 test-fast: $(INSTALLED)
-	$(PY) -m pytest -m "not slow"
+	$(PY) -m pytest -m "not slow and not big"
 
 # Benchmarks side by side with the peers; writes docs/benchmarks.md (see bench/README.md).
 bench: $(INSTALLED)

@@ -33,9 +33,9 @@ from typing import Any
 from generator.config import ProviderConfig, parse_config
 from generator.diagnostics import Diagnostic, Origin, SpecError, split_pointer
 from generator.merge import Merged
-from generator.normalize import _servers
+from generator.normalize import servers_of
 from generator.operations import collect_operations, name_operations
-from generator.schemas import _FORMATS, SchemaBuilder
+from generator.schemas import FORMATS, SchemaBuilder
 
 __all__ = ["RULES", "Change", "Rule", "diff_api", "parse_document", "render_report", "summary"]
 
@@ -257,7 +257,7 @@ def _label(document: Any, node: dict[str, Any], depth: int = 0) -> str:
         return "one of " + " | ".join(labels)
     names = _type_names(node)
     label = " | ".join(names)
-    if names == ["string"] and node.get("format") in _FORMATS:
+    if names == ["string"] and node.get("format") in FORMATS:
         label = f"string ({node['format']})"
     if names == ["object"] and not node.get("properties") and node.get("additionalProperties"):
         label = "map"
@@ -596,7 +596,7 @@ def _scheme_changes(old_doc: dict[str, Any], new_doc: dict[str, Any]) -> Found:
 
 def _server_map(document: dict[str, Any]) -> dict[str, str]:
     """Server name (as callers pass ``server=``) -> URL, in declared order; empty when none is declared."""
-    return {server.name: server.url for server in _servers(document)} if document.get("servers") else {}
+    return {server.name: server.url for server in servers_of(document)} if document.get("servers") else {}
 
 
 def _server_changes(old_doc: dict[str, Any], new_doc: dict[str, Any]) -> Found:

@@ -450,7 +450,8 @@ def _schemes(
     return tuple(schemes)
 
 
-def _servers(document: dict[str, Any]) -> tuple[Server, ...]:
+def servers_of(document: dict[str, Any]) -> tuple[Server, ...]:
+    """The named servers of a document (used by the client and by diff-api)."""
     servers = []
     used: set[str] = set()
     for index, server in enumerate(s for s in document.get("servers") or [] if isinstance(s, dict)):
@@ -513,7 +514,7 @@ def normalize(merged: Merged, config: ProviderConfig) -> Package:
                                      f"to models/{module}.py", hint="rename one in provider.yaml 'schemas:'"))  # fmt: skip
         seen[module] = name
     schemes = _schemes(document, config.env_prefix, errors, merged)
-    client = Client(config.client, "Async" + config.client, config.env_prefix, schemes, _servers(document),
+    client = Client(config.client, "Async" + config.client, config.env_prefix, schemes, servers_of(document),
                     _resources(specs, document, config), any(s.is_basic for s in schemes),
                     any(not s.is_basic for s in schemes))  # fmt: skip
     errors += _reserved_names(specs, client)

@@ -122,7 +122,7 @@ def _default_method(method: str, path: str, resource: str) -> str:
     noun = nouns[-1] if nouns else ""
     if not noun or snake(singular(noun)) in forms or snake(noun) in forms:
         return verb
-    if not item and len(nouns) > 1 and snake(singular(nouns[-2])) in forms | {snake(nouns[-2])}:
+    if not item and len(nouns) > 1 and (snake(nouns[-2]) in forms or snake(singular(nouns[-2])) in forms):
         return snake(noun)
     return f"{verb}_{snake(noun if verb == 'list' else singular(noun))}"
 

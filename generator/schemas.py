@@ -3,8 +3,9 @@
 Part of the ``normalize`` stage. Rules (docs/models.md):
 - a component schema that is an object (after ``allOf`` flattening) or an enum becomes a class
   named after it: the last dotted segment in PascalCase (``dto.Invite`` -> ``Invite``); when two
-  namespaces hold the same name (``a.Item`` and ``b.Item``), each keeps its namespace (``AItem``,
-  ``BItem``); ``provider.yaml`` ``schemas:`` overrides any name. Other component schemas
+  schemas map to one name (``a.Item`` and ``b.Item``) that is an error naming both, resolved by
+  naming one in ``provider.yaml`` ``schemas:`` (a namespace that appeared only on a collision
+  would rename existing classes whenever a new schema arrived); ``schemas:`` overrides any name. Other component schemas
   (``MongoId``: a string with a pattern) are used inline as their type.
 - an inline object or enum is named after where it is used (``Invitation`` + ``registered`` ->
   ``InvitationRegistered``; a request body of ``invites.create`` -> ``InvitesCreateRequest``;
@@ -32,7 +33,7 @@ from generator.typeexpr import ANY, NONE, Type, dict_of, list_of, model, prim, u
 
 __all__ = ["ABSENT", "EnumSpec", "FieldSpec", "ModelSpec", "SchemaBuilder"]
 
-_FORMATS = {"date-time": "datetime.datetime", "date": "datetime.date", "uuid": "uuid.UUID",
+FORMATS = {"date-time": "datetime.datetime", "date": "datetime.date", "uuid": "uuid.UUID",
             "binary": "bytes", "byte": "bytes"}  # fmt: skip
 _PRIMITIVES = {"string": "str", "integer": "int", "number": "float", "boolean": "bool", "null": "None"}
 _REF_PREFIX = "#/components/schemas/"
@@ -93,12 +94,16 @@ class SchemaBuilder:
         return components.get("schemas") or {}
 
     def _component_class_names(self) -> dict[str, str]:
-        short = {name: pascal(name.rsplit(".", 1)[-1]) for name in self.schemas}
-        counts: dict[str, int] = {}
-        for value in short.values():
-            counts[value] = counts.get(value, 0) + 1
-        names = {n: (s if counts[s] == 1 else pascal(n)) for n, s in short.items()}
-        names.update({n: v for n, v in self.overrides.items() if n in names})
+        """Class names of component schemas; two schemas wanting one name are an error."""
+        names = {name: self.overrides.get(name) or pascal(name.rsplit(".", 1)[-1]) for name in self.schemas}
+        owners: dict[str, str] = {}
+        for name in sorted(names):
+            first = owners.setdefault(names[name], name)
+            if first != name:
+                where = self.origin(join_pointer("components", "schemas", name))
+                self.errors.append(Diagnostic(where, f"schemas {first!r} and {name!r} both map to the class "
+                                              f"{names[name]!r}", hint=f"name one in provider.yaml: schemas: "
+                                              f"{{{name!r}: ...}}"))  # fmt: skip
         return names
 
     def origin(self, pointer: str) -> Origin:
@@ -226,7 +231,7 @@ class SchemaBuilder:
                 return dict_of(self.type_of(extra, hint + "Value", pointer + "/additionalProperties"))
             return dict_of(ANY)
         if kinds == "string":
-            return prim(_FORMATS.get(str(schema.get("format")), "str"))
+            return prim(FORMATS.get(str(schema.get("format")), "str"))
         if isinstance(kinds, str) and kinds in _PRIMITIVES:
             return prim(_PRIMITIVES[kinds])
         return ANY
@@ -246,6 +251,8 @@ class SchemaBuilder:
         previous = self.owners.get(name)
         if previous == owner:
             return
+        if previous is not None and previous.startswith("#") and owner.startswith("#"):
+            return  # two components: reported once by _component_class_names
         if previous is not None:
             first = self.classes[name].origin
             self.errors.append(Diagnostic(self.origin(pointer), f"class name {name!r} is also used by {first}",

@@ -1,0 +1,95 @@
+"""normalize: naming errors name both origins (error text pinned), method naming rules."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from generator.diagnostics import SpecError
+from generator.normalize import normalize
+from generator.pipeline import load_valid_spec
+from tests.conftest import MakeProvider, fragment
+
+
+def _normalize(specs: Path) -> Any:
+    spec = load_valid_spec(specs, "acme")
+    return normalize(spec.merged, spec.config)
+
+
+def _errors(specs: Path) -> list[str]:
+    with pytest.raises(SpecError) as error:
+        _normalize(specs)
+    return [d.format() for d in error.value.diagnostics]
+
+
+def test_two_namespaces_with_one_name_are_an_error_until_named(make_provider: MakeProvider) -> None:
+    document = fragment("/a")
+    document["components"] = {"schemas": {"a.Item": {"type": "object", "properties": {"x": {"type": "string"}}},
+                                          "b.Item": {"type": "object", "properties": {"y": {"type": "string"}}}}}  # fmt: skip
+    specs = make_provider({"a.json": document})
+    assert _errors(specs) == [
+        "specs/acme/a.json#/components/schemas/b.Item: schemas 'a.Item' and 'b.Item' both map to the class 'Item'"
+        "\n  hint: name one in provider.yaml: schemas: {'b.Item': ...}"
+    ]
+    make_provider({"provider.yaml": "schemas: {b.Item: OtherItem}\n"})
+    package = _normalize(specs)
+    assert [m.exports for m in package.model_modules] == [("Item",), ("OtherItem",)]
+
+
+def test_two_operations_with_one_method_name_are_an_error(make_provider: MakeProvider) -> None:
+    a = fragment("/things", tags=["things"])
+    b = fragment("/things/", tags=["things"])
+    specs = make_provider({"a.json": a, "b.json": b})
+    assert _errors(specs) == [
+        "specs/acme/b.json#/paths/~1things~1/get: method name things.list is also used by "
+        "specs/acme/a.json#/paths/~1things/get\n  hint: name one in provider.yaml: operations: {'GET /things/': {name: ...}}"
+    ]
+
+
+def test_a_schema_named_like_a_runtime_class_is_an_error(make_provider: MakeProvider) -> None:
+    document = fragment("/a")
+    document["components"] = {
+        "schemas": {"Operation": {"type": "object", "properties": {"x": {"type": "string"}}}}
+    }
+    assert _errors(make_provider({"a.json": document})) == [
+        "specs/acme/a.json#/components/schemas/Operation: class name 'Operation' is reserved by the generated client"
+        "\n  hint: rename it in provider.yaml 'schemas:'"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "tag", "expected"),
+    [
+        ("get", "/organization/v1/invites", "Invites", "list"),
+        ("post", "/organization/v1/invites", "Invites", "create"),
+        ("put", "/organization/v1/invites", "Invites", "update"),
+        ("post", "/organization/v1/invites/check", "Invites", "check"),
+        ("get", "/organization/v1/invites/{invite_id}", "Invites", "retrieve"),
+        ("get", "/organization/v1/invitees/{invitee_id}", "Invites", "retrieve_invitee"),
+        ("delete", "/organization/v1/invitees/{invitee_id}", "Invites", "delete_invitee"),
+        ("get", "/public/services/ous/public-key/{key_version}", "Invites", "retrieve_public_key"),
+        ("get", "/v1/statuses", "Invites", "list_statuses"),
+        ("patch", "/v1/policies/{id}", "Invites", "update_policy"),
+    ],
+)
+def test_method_names_without_operation_ids(
+    make_provider: MakeProvider, method: str, path: str, tag: str, expected: str
+) -> None:
+    parameters = [{"name": n, "in": "path", "required": True, "schema": {"type": "string"}} for n in
+                  [p[1:-1] for p in path.split("/") if p.startswith("{")]]  # fmt: skip
+    package = _normalize(make_provider({"a.json": fragment(path, method, tags=[tag], parameters=parameters)}))
+    (resource,) = package.client.resources
+    assert (resource.attribute, resource.operations[0].name) == ("invites", expected)
+
+
+def test_provider_yaml_overrides_method_and_resource_names(make_provider: MakeProvider) -> None:
+    settings = "operations: {'GET /a': {name: fetch_all, resource: things}}\nresources: {pets: animals}\n"
+    specs = make_provider(
+        {"a.json": fragment("/a"), "b.json": fragment("/b", tags=["pets"]), "provider.yaml": settings}
+    )
+    package = _normalize(specs)
+    assert [(r.attribute, [o.name for o in r.operations]) for r in package.client.resources] == [
+        ("animals", ["list_b"]), ("things", ["fetch_all"]),
+    ]  # fmt: skip
