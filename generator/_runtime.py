@@ -54,6 +54,8 @@ import os
 import random
 import re
 import time
+import types
+import typing
 import urllib.parse
 from collections.abc import (
     AsyncIterator,
@@ -93,6 +95,8 @@ __all__ = [
     "paginate_cursor",
     "apaginate_cursor",
     "resolve_base_url",
+    "OneOf",
+    "coerce",
     "resolve_basic",
     "resolve_credential",
     "APIError",
@@ -532,6 +536,8 @@ def _decode(tp: Any, response: httpx.Response) -> Any:
         return response.content
     if tp is str:
         return response.text
+    if isinstance(tp, OneOf):
+        return coerce(msgspec.json.decode(response.content), tp.type)
     try:
         decoder = _json_decoder(tp)
     except TypeError:  # an unhashable type object: decode without the cache
@@ -557,11 +563,36 @@ def _is_json(content_type: str) -> bool:
     return media == "application/json" or media.endswith("+json")
 
 
-def _excerpt(body: bytes, limit: int = 200) -> str:
-    text = " ".join(body.decode("utf-8", "replace").split())
-    if len(text) > limit:
-        text = text[: limit - 3] + "..."
+_EXCERPT_WINDOW = 4096  # bytes of an error body looked at for the message; bodies may be huge
+
+
+def _excerpt(body: bytes, secrets: Sequence[str] = (), limit: int = 200) -> str:
+    """The start of an error body on one line, at most ``limit`` characters, secrets masked.
+
+    Only the first ``_EXCERPT_WINDOW`` bytes are decoded, so a huge body costs
+    no extra memory.  Secrets are masked before the text is cut, and a secret
+    that the cut splits is masked too (only its first three characters may show).
+    """
+    text = body[:_EXCERPT_WINDOW].decode("utf-8", "replace")
+    for secret in secrets:
+        text = text.replace(secret, _MASK)
+    text = " ".join(text.split())
+    if len(text) > limit or len(body) > _EXCERPT_WINDOW:
+        text = _mask_cut_secret(text[: limit - 3], secrets) + "..."
     return f": {text}" if text else ""
+
+
+def _mask_cut_secret(text: str, secrets: Sequence[str], shortest: int = 4) -> str:
+    """Mask the end of ``text`` if it is the beginning of a secret (whose rest was cut off).
+
+    Endings shorter than ``shortest`` characters are left alone: they say next
+    to nothing about the secret and are mostly ordinary text.
+    """
+    for secret in secrets:
+        for size in range(min(len(secret) - 1, len(text)), shortest - 1, -1):
+            if text.endswith(secret[:size]):
+                return text[:-size] + _MASK
+    return text
 
 
 def _backoff(attempt: int) -> float:
@@ -798,7 +829,7 @@ class _BaseClient(Generic[_HttpT]):
         cls = _STATUS_ERRORS.get(code, InternalServerError if code >= 500 else APIStatusError)
         where = self._describe(response.request)
         status = f"{code} {response.reason_phrase}".rstrip()
-        message = f"{status} for {where}{_excerpt(response.content)}"
+        message = f"{status} for {where}{_excerpt(response.content, self._secrets.get())}"
         return cls(self._scrub(message), response=response, model=_error_model(op.errors, response))
 
     def _transport_error(self, exc: httpx.TransportError, request: httpx.Request) -> APIError:
@@ -1102,6 +1133,66 @@ async def apaginate_cursor(
         cursor, previous = next_cursor(page), cursor
         if _cursor_done(cursor, previous):
             return
+
+
+# --------------------------------------------------------------------------- unions msgspec cannot decode
+
+
+@dataclass(frozen=True)
+class OneOf:
+    """A response type msgspec cannot decode directly (a union of several objects, or of several
+    string-like types): the body is decoded to builtins, then :func:`coerce` picks the member."""
+
+    type: Any
+
+
+def _union_members(tp: Any) -> tuple[Any, ...] | None:
+    return typing.get_args(tp) if typing.get_origin(tp) in (typing.Union, types.UnionType) else None
+
+
+def _coerce_union(value: object, members: tuple[Any, ...]) -> Any:
+    built: object = value
+    if not isinstance(built, (str, int, float, list, dict)):  # bool is an int
+        for member in members:
+            if isinstance(member, type) and type(built) is member:
+                return built  # already an instance: a model built in code, UNSET
+    problems: list[str] = []
+    for member in members:
+        try:
+            return coerce(value, member)
+        except (msgspec.ValidationError, TypeError, ValueError) as exc:
+            problems.append(f"{getattr(member, '__name__', member)}: {exc}")
+    raise msgspec.ValidationError("no member of the union matches (" + "; ".join(problems)[:500] + ")")
+
+
+def coerce(value: object, tp: Any) -> Any:
+    """Convert JSON-decoded builtins into ``tp``, trying union members in declared order.
+
+    Generated models call it from ``__post_init__`` for fields whose type msgspec cannot decode
+    directly; values that are already of the right type pass through unchanged.
+    """
+    original: object = value
+    if tp is Any or tp is object:
+        return value
+    members = _union_members(tp)
+    if members is not None:
+        if value is None and type(None) in members:
+            return None
+        return _coerce_union(value, members)
+    origin, args = typing.get_origin(tp), typing.get_args(tp)
+    if origin is list and isinstance(value, list):
+        return [coerce(item, args[0]) for item in cast("list[object]", value)]
+    if origin is dict and isinstance(value, dict) and len(args) == 2:
+        return {str(k): coerce(v, args[1]) for k, v in cast("dict[object, object]", value).items()}
+    return _convert_one(original, tp)
+
+
+def _convert_one(value: object, tp: Any) -> object:
+    target = cast("type[object] | None", tp if isinstance(tp, type) else None)
+    if target is not None and isinstance(value, target) and (target is bool or not isinstance(value, bool)):
+        return value
+    convert = cast("Callable[[object, Any], object]", msgspec.convert)
+    return convert(value, tp)
 
 
 # --------------------------------------------------------------------------- configuration

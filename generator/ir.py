@@ -39,6 +39,9 @@ class Model:
     renames: tuple[tuple[str, str], ...]  # (python name, wire name) where they differ
     doc: str
     origin: Origin
+    # fields msgspec cannot decode directly: (field, alias, annotation); the alias is the
+    # annotation for type checkers and Any at run time, and __post_init__ coerces the value
+    coerced: tuple[tuple[str, str, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from typing import Any
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from generator.config import Pagination, ProviderConfig
 from generator.diagnostics import Diagnostic, SpecError
@@ -41,7 +41,7 @@ from generator.names import pascal, snake, words
 from generator.operations import OpSpec, ParamSpec, build_operation, collect_operations, name_operations
 from generator.schemas import EnumSpec, FieldSpec, ModelSpec, SchemaBuilder
 from generator.splitting import dump_json
-from generator.typeexpr import NONE, Type, render_type, union
+from generator.typeexpr import NONE, Type, msgspec_cannot_decode, render_type, union
 
 __all__ = ["normalize"]
 
@@ -152,16 +152,35 @@ def _request_field(f: FieldSpec, params: Mapping[str, str], resource: bool = Fal
     )
 
 
-def _model(name: str, fields: list[Field], spec: ModelSpec) -> Model:
+def _model(name: str, fields: list[Field], spec: ModelSpec, kinds: Mapping[str, str]) -> Model:
     ordered = [f for f in fields if f.default is None] + [f for f in fields if f.default is not None]
     renames = tuple((f.name, f.wire) for f in ordered if f.name != f.wire)
     doc = spec.doc or f"The schema at ``#{spec.origin.pointer}``."
     if name != spec.name:
         doc = f"Request variant of ``{spec.name}``: what a request may send (readOnly fields left out)."
-    return Model(name, tuple(ordered), renames, doc, spec.origin)
+    hard = {f.name for f in spec.fields if msgspec_cannot_decode(f.type, kinds)}
+    coerced = tuple((f.name, f"_{name}_{f.name}", f.annotation) for f in ordered if f.name in hard)
+    aliases = {field: alias for field, alias, _ in coerced}
+    ordered = [replace(f, annotation=aliases[f.name]) if f.name in aliases else f for f in ordered]
+    return Model(name, tuple(ordered), renames, doc, spec.origin, coerced)
+
+
+def enum_kinds(classes: Mapping[str, ModelSpec | EnumSpec]) -> dict[str, str]:
+    """How msgspec sees each enum class: ``str`` or ``int`` (other models are objects)."""
+    return {
+        name: "int" if all(isinstance(v, int) for _, v in spec.members) else "str"
+        for name, spec in classes.items()
+        if isinstance(spec, EnumSpec)
+    }
 
 
 _THIRD_PARTY = ("httpx", "msgspec")
+_ALIAS_NAMES = ("TYPE_CHECKING", "Any", "TypeAlias")
+
+
+def _annotations(model: Model) -> list[str]:
+    aliases = {alias: annotation for _, alias, annotation in model.coerced}
+    return [aliases.get(f.annotation, f.annotation) for f in model.fields]
 
 
 def import_block(lines: Iterable[str]) -> tuple[str, ...]:
@@ -210,13 +229,21 @@ def _model_module(
         return ModelModule(
             module, import_block(["from .._runtime import OpenEnum"]), (), enum, (), (spec.name,)
         )
-    models = [_model(spec.name, [_response_field(f) for f in spec.fields], spec)]
+    kinds = enum_kinds(classes)
+    models = [_model(spec.name, [_response_field(f) for f in spec.fields], spec, kinds)]
     if spec.name in params:
-        models.append(_model(params[spec.name], request_fields(spec, params), spec))
+        models.append(_model(params[spec.name], request_fields(spec, params), spec, kinds))
     types = [f.type for f in spec.fields]
-    imports = ["import msgspec", *_imports(types, resource=False)]
-    if spec.name in params and any(f.annotation.endswith("| UnsetType") for f in models[-1].fields):
-        imports.append("from .._runtime import UNSET, UnsetType")
+    coerced = any(m.coerced for m in models)
+    imports = [
+        "import msgspec",
+        *_imports(types, resource=False, typing_names=_ALIAS_NAMES if coerced else ()),
+    ]
+    runtime = ["coerce"] if coerced else []
+    if spec.name in params and any("UnsetType" in a for m in models[-1:] for a in _annotations(m)):
+        runtime += ["UNSET", "UnsetType"]
+    if runtime:
+        imports.append("from .._runtime import " + ", ".join(sorted(runtime, key=lambda n: (n.islower(), n))))
     late: dict[str, set[str]] = {}
     enums: list[str] = []
     for ref in sorted(_referenced(types)):
@@ -318,8 +345,8 @@ def _operation(op: OpSpec, specs: Specs, pagination: Pagination | None) -> Opera
         summary=_text(raw.get("summary")), description=_text(raw.get("description")),
         deprecated=raw.get("deprecated") is True, positional=tuple(positional), keyword=tuple(keyword),
         body_param=body_param, body_model=body_model, body_fields=tuple(body_fields), returns=_result(op),
-        response_type=_result(op),
-        errors=tuple((status, render_type(t, resource=True)) for status, t in op.errors),
+        response_type=_runtime_type(op.success, _result(op), specs) if op.success_kind == "json" else _result(op),
+        errors=tuple((status, _runtime_type(t, render_type(t, resource=True), specs)) for status, t in op.errors),
         query=tuple(p for p in keyword if p.location == "query"),
         headers=tuple(p for p in keyword if p.location == "header"),
         cookies=tuple(p for p in keyword if p.location == "cookie"),
@@ -327,6 +354,11 @@ def _operation(op: OpSpec, specs: Specs, pagination: Pagination | None) -> Opera
         body_optional=body_param is not None and not op.body_required,
         body_spec=None if op.body_media[0] == "application/json" else op.body_media,
     )  # fmt: skip
+
+
+def _runtime_type(type_: Type, source: str, specs: Specs) -> str:
+    """What the runtime decodes with: the type itself, or ``OneOf(type)`` where msgspec cannot."""
+    return f"OneOf({source})" if msgspec_cannot_decode(type_, enum_kinds(specs.classes)) else source
 
 
 def _text(value: object) -> str:
@@ -380,6 +412,11 @@ def _runtime_names(operations: list[Operation]) -> list[str]:
         names |= {"NOT_GIVEN", "NotGiven"}
     if any(p.default == "UNSET" for op in operations for p in op.body_fields):
         names |= {"UNSET", "UnsetType"}
+    if any(
+        op.response_type.startswith("OneOf(") or any(t.startswith("OneOf(") for _, t in op.errors)
+        for op in operations
+    ):
+        names.add("OneOf")
     for pager in (op.pager for op in operations if op.pager):
         names |= {"paginate", "apaginate"} if pager.is_page else {"paginate_cursor", "apaginate_cursor"}
     return sorted(names, key=lambda n: (not n.isupper(), n[0].islower(), n))

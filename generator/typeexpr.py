@@ -10,7 +10,22 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
-__all__ = ["ANY", "NONE", "Type", "dict_of", "list_of", "model", "prim", "render_type", "union"]
+__all__ = [
+    "ANY",
+    "NONE",
+    "Type",
+    "dict_of",
+    "list_of",
+    "model",
+    "msgspec_cannot_decode",
+    "prim",
+    "render_type",
+    "union",
+]
+
+# What msgspec sees a type as: a union may hold at most one of each of these kinds.
+_PRIM_KINDS = {"str": "str", "datetime.datetime": "str", "datetime.date": "str", "uuid.UUID": "str",
+               "bytes": "str", "int": "int", "float": "float", "bool": "bool"}  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,3 +94,23 @@ def render_type(type_: Type, *, resource: bool = False, params: Mapping[str, str
     if type_.kind == "dict":
         return f"{'Dict' if resource else 'dict'}[str, {inner[0]}]"
     return " | ".join(inner)
+
+
+def _msgspec_kind(type_: Type, models: Mapping[str, str]) -> str | None:
+    if type_.kind == "model":
+        return models.get(type_.name, "object")
+    if type_.kind in ("dict", "list"):
+        return "object" if type_.kind == "dict" else "array"
+    return _PRIM_KINDS.get(type_.name) if type_.kind == "prim" else None
+
+
+def msgspec_cannot_decode(type_: Type, models: Mapping[str, str]) -> bool:
+    """Whether ``type_`` holds a union msgspec rejects: two members of one kind (two objects, two
+    arrays, two string-like types such as ``str | datetime``...). ``models`` maps an enum's
+    class name to ``str`` or ``int``; other model names are objects."""
+    for inner in type_.walk():
+        if inner.kind == "union":
+            kinds = [k for k in (_msgspec_kind(arg, models) for arg in inner.args) if k is not None]
+            if len(kinds) != len(set(kinds)):
+                return True
+    return False

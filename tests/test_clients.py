@@ -334,3 +334,32 @@ def test_read_only_fields_are_never_sent(generated_package: Callable[..., Any]) 
     client.pets.create_pet(name="Rex", note=None, secret="s")
     assert json.loads(seen[1].content) == {"name": "Rex", "secret": "s", "note": None}
     assert msgspec.json.decode(b'{"id": "1", "name": "n"}', type=package.Pet).note is None
+
+
+def test_unions_msgspec_cannot_decode_directly(generated_package: Callable[..., Any]) -> None:
+    import pathlib
+
+    import yaml
+
+    spec = yaml.safe_load(pathlib.Path("tests/golden/unions/specs/unions/api.yaml").read_text())
+    package = generated_package({"api.json": spec})
+    body = {"pets": [{"barks": 2}, {"meows": True}], "favourite": {"meows": False},
+            "since": "2024-05-01T10:00:00Z", "size": "large"}  # fmt: skip
+    client = package.Api(base_url="https://x.example", http_client=_transport(_json(body), []))
+    shelter = client.pets.list_pets()
+    assert [type(p).__name__ for p in shelter.pets] == ["Dog", "Cat"] and shelter.pets[0].barks == 2
+    assert isinstance(shelter.favourite, package.Cat)
+    assert (
+        shelter.since == datetime.datetime(2024, 5, 1, 10, tzinfo=datetime.timezone.utc)
+        and shelter.size == "large"
+    )
+    assert msgspec.json.decode(msgspec.json.encode(shelter)) == body
+    built = package.Shelter(favourite=package.Dog(barks=1), since="not a date")
+    assert isinstance(built.favourite, package.Dog) and built.since == "not a date"
+    client = package.Api(base_url="https://x.example", http_client=_transport(_json({"barks": 5}), []))
+    assert client.pet.get_pet() == package.Dog(barks=5)
+    from_response = package.Api(
+        base_url="https://x.example", http_client=_transport(_json({"neither": 1}), [])
+    )
+    with pytest.raises(package.ResponseValidationError, match="no member of the union matches"):
+        from_response.pet.get_pet()
