@@ -8,8 +8,10 @@ change), 2 bad input (every problem printed, sorted, each as
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
+import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
@@ -151,17 +153,42 @@ def import_spec(obj: dict[str, Path], spec: Path, provider: str) -> None:
     click.echo(f"{provider}: {len(files)} fragments ({len(changed)} written) in {folder.as_posix()}/")
 
 
+class _Progress:
+    """Stage and files done of total on one terminal line, only on a terminal, only after a moment."""
+
+    def __init__(self, name: str) -> None:
+        self.name, self.started, self.shown = name, time.monotonic(), False
+        self.enabled = sys.stderr.isatty()
+        self.delay = float(os.environ.get("OPENAPI_FRAGMENTS_PROGRESS_AFTER", "0.5"))
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if not self.enabled or time.monotonic() - self.started < self.delay:
+            return
+        count = f" {done}/{total}" if total else ""
+        sys.stderr.write(f"\r\x1b[K{self.name}: {stage}{count}")
+        sys.stderr.flush()
+        self.shown = True
+
+    def close(self) -> None:
+        if self.shown:
+            sys.stderr.write("\r\x1b[K")
+            sys.stderr.flush()
+
+
 def _build_all(
     obj: dict[str, Path], providers: Sequence[str], strict: bool
 ) -> list[tuple[str, ValidSpec, dict[str, str]]]:
     built: list[tuple[str, ValidSpec, dict[str, str]]] = []
     problems: list[Diagnostic] = []
     for name in _providers(obj["specs_dir"], providers):
+        progress = _Progress(name)
         try:
-            spec, _, files = build_package(obj["specs_dir"], name, strict=strict)
+            spec, _, files = build_package(obj["specs_dir"], name, strict=strict, progress=progress)
         except SpecError as error:
             problems += error.diagnostics
             continue
+        finally:
+            progress.close()
         _print_diagnostics(spec.warnings)
         built.append((name, spec, files))
     if problems:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from importlib.metadata import version
 from pathlib import Path
@@ -64,20 +64,41 @@ def _store(cache: Path, key: str, text: str) -> None:
         pass
 
 
-def format_sources(sources: Mapping[str, str], *, use_cache: bool = True) -> dict[str, str]:
-    """Every ``.py`` source formatted by black; other files returned as they are."""
+def format_sources(
+    sources: Mapping[str, str], *, use_cache: bool = True, progress: Callable[[int, int], None] | None = None
+) -> dict[str, str]:
+    """Every ``.py`` source formatted by black; other files returned as they are.
+
+    ``progress(done, total)`` is called as files are formatted (the CLI shows it on a terminal).
+    """
     python = {p: t for p, t in sources.items() if p.endswith(".py")}
     keys = {p: _key(t) for p, t in python.items()}
     cache = _cache_dir()
     done = _cached(keys, cache) if use_cache else {}
     todo = sorted(p for p in python if p not in done)
-    if len(todo) >= _PARALLEL_MIN and (os.cpu_count() or 1) > 1:
-        with ProcessPoolExecutor() as pool:
-            formatted = list(pool.map(format_python, [python[p] for p in todo], chunksize=8))
-    else:
-        formatted = [format_python(python[p]) for p in todo]
-    for path, text in zip(todo, formatted):
-        done[path] = text
-        if use_cache:
-            _store(cache, keys[path], text)
+    report = progress or (lambda done, total: None)
+    cached = len(done)
+    with (
+        ProcessPoolExecutor() if len(todo) >= _PARALLEL_MIN and (os.cpu_count() or 1) > 1 else _Serial()
+    ) as pool:
+        for count, (path, text) in enumerate(
+            zip(todo, pool.map(format_python, [python[p] for p in todo], chunksize=8))
+        ):
+            done[path] = text
+            if use_cache:
+                _store(cache, keys[path], text)
+            report(cached + count + 1, len(python))
     return {p: done.get(p, t) for p, t in sources.items()}
+
+
+class _Serial:
+    """The part of an executor ``format_sources`` uses, in this process (for few files)."""
+
+    def __enter__(self) -> _Serial:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        return None
+
+    def map(self, func: Callable[[str], str], items: Iterable[str], chunksize: int = 1) -> Iterator[str]:
+        return map(func, items)

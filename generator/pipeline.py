@@ -6,6 +6,7 @@ to the formatted files (``generate``, ``check``). Both raise SpecError with ever
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,7 +21,7 @@ from generator.quirks import apply_quirks
 from generator.render import render
 from generator.validate import validate
 
-__all__ = ["ValidSpec", "build_package", "load_valid_spec"]
+__all__ = ["Progress", "ValidSpec", "build_package", "load_valid_spec"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,10 +51,25 @@ def load_valid_spec(specs_dir: Path, name: str, *, strict: bool = False) -> Vali
     return ValidSpec(name, source.config, merged, tuple(sorted(warnings)))
 
 
+Progress = Callable[[str, int, int], None]  # (stage, done, total)
+
+
 def build_package(
-    specs_dir: Path, name: str, *, strict: bool = False
+    specs_dir: Path, name: str, *, strict: bool = False, progress: Progress | None = None
 ) -> tuple[ValidSpec, Package, dict[str, str]]:
-    """The whole pipeline but writing: the spec, its IR and the formatted files of its package."""
+    """The whole pipeline but writing: the spec, its IR and the formatted files of its package.
+
+    ``progress`` hears of each stage as it starts, and of every file formatted.
+    """
+    report = progress or (lambda stage, done, total: None)
+    report("loading and validating", 0, 0)
     spec = load_valid_spec(specs_dir, name, strict=strict)
+    report("building the model", 0, 0)
     package = normalize(spec.merged, spec.config)
-    return spec, package, format_sources(render(package))
+    report("rendering", 0, 0)
+    files = render(package)
+    return (
+        spec,
+        package,
+        format_sources(files, progress=lambda done, total: report("formatting", done, total)),
+    )
