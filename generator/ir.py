@@ -29,6 +29,11 @@ class Field:
     doc: str
     origin: Origin
 
+    @property
+    def renamed(self) -> bool:
+        """Whether the Python name differs from the wire name."""
+        return self.name != self.wire
+
 
 @dataclass(frozen=True, slots=True)
 class Model:

@@ -1,8 +1,8 @@
 """Render the IR into source text: ``Package`` -> ``{relative path: text}``. No I/O.
 
 Jinja templates in ``templates/`` print the IR; they decide nothing. Spec text reaches generated
-code only through three filters defined here: ``py`` (``repr``), ``pydoc`` (the one docstring
-escaper) and ``md`` (Markdown-safe inline text). The environment is strict (undefined names
+code only through the filters defined here: ``py`` (``repr``) and ``pydoc`` (the one docstring
+escaper) for Python, ``md`` (Markdown-safe inline text) and ``code`` (a Markdown code span). The environment is strict (undefined names
 raise) and autoescaping is off because the output is Python, TOML and Markdown, not HTML.
 """
 
@@ -16,7 +16,7 @@ import jinja2
 
 from generator.ir import ModelModule, Package, Resource
 
-__all__ = ["RUNTIME_SOURCE", "TEMPLATES", "header", "md", "pydoc", "render"]
+__all__ = ["RUNTIME_SOURCE", "TEMPLATES", "code", "header", "md", "pydoc", "render"]
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 RUNTIME_SOURCE = resources.files("generator").joinpath("_runtime.py").read_text(encoding="utf-8")
@@ -48,6 +48,14 @@ def md(text: object) -> str:
     return value
 
 
+def code(text: object) -> str:
+    """Spec text as one Markdown code span: fenced by more backticks than it holds, one line."""
+    value = _CONTROL.sub(" ", " ".join(str(text).split()))
+    fence = "`" * (max((len(run) for run in re.findall(r"`+", value)), default=0) + 1)
+    pad = " " if value.startswith("`") or value.endswith("`") else ""
+    return f"{fence}{pad}{value}{pad}{fence}"
+
+
 def _environment() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(TEMPLATES)),
@@ -57,7 +65,7 @@ def _environment() -> jinja2.Environment:
         lstrip_blocks=True,
         autoescape=False,  # noqa: S701 - we render Python, TOML and Markdown
     )
-    env.filters.update(py=repr, pydoc=pydoc, md=md)
+    env.filters.update(py=repr, pydoc=pydoc, md=md, code=code)
     return env
 
 
