@@ -158,6 +158,12 @@ class Scheme:
     doc: str
     is_basic: bool
 
+    @property
+    def supply(self) -> str:
+        """How a caller supplies the credential, for error messages."""
+        arguments = " + ".join(f"{a}=" for a in self.arguments)
+        return f"{arguments} or " + " + ".join(f"${v}" for v in self.env_vars)
+
 
 @dataclass(frozen=True, slots=True)
 class Server:

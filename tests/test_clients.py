@@ -80,7 +80,7 @@ def test_missing_credentials_are_refused_before_sending() -> None:
     from mariadb_cloud import MissingCredentialsError
 
     seen: list[httpx.Request] = []
-    with pytest.raises(MissingCredentialsError, match="BearerAuth"):
+    with pytest.raises(MissingCredentialsError, match=r"BearerAuth \(api_key= or \$MARIADB_CLOUD_API_KEY\)"):
         _mariadb(_json([]), seen).invites.list()
     assert seen == []
 
@@ -244,6 +244,15 @@ def test_pagination_walks_every_page() -> None:
     assert tokens == ["a", "b", "c", "d"]
     assert [r.url.params["page"] for r in seen] == ["1", "2", "3"]
     assert all(r.url.params["limit"] == "2" and r.url.params["status"] == "pending" for r in seen)
+
+
+def test_pagination_stops_when_the_server_repeats_a_page() -> None:
+    meta = {"totalDocs": 9, "limit": 1, "page": 1, "totalPages": 9, "pagingCounter": 1,
+            "hasPrevPage": False, "hasNextPage": True, "prevPage": 0, "nextPage": 2}  # fmt: skip
+    seen: list[httpx.Request] = []
+    client = _akinon(_json({**meta, "docs": [INVITATION]}), seen, access_token="t")
+    assert [i.token for i in client.invitation.iter_org_invitations("a" * 24)] == ["t"]
+    assert len(seen) == 2
 
 
 async def test_async_pagination_and_auth() -> None:

@@ -174,7 +174,13 @@ async def test_missing_credentials_are_refused_before_sending(
     empty = {"api_key": ""} if case.provider == "mariadb_cloud" else {"bearer_token": "", "access_token": ""}
     extra = empty if credential == "empty" else {}
     client = make_client(case.provider, mode, credentials=False, http_client=hooked(sent.append), **extra)
-    with pytest.raises(pkg.MissingCredentialsError, match="needs credentials for"):
+    supply = (
+        r"BearerAuth \(api_key= or \$MARIADB_CLOUD_API_KEY\)"
+        if case.provider == "mariadb_cloud"
+        else r"bearerAuth \(bearer_token= or \$AKINON_APPMAKER_BEARER_TOKEN\) or "
+        r"accessToken \(access_token= or \$AKINON_APPMAKER_ACCESS_TOKEN\)"
+    )
+    with pytest.raises(pkg.MissingCredentialsError, match="needs credentials: " + supply):
         await invoke(case, raw_resource(client, case), {})
     assert sent == []
 

@@ -32,8 +32,10 @@ SERVERS: Mapping[str, str] = {
     "local": "http://localhost:5001/api/v1",
 }
 SECURITY_SCHEMES: Mapping[str, SecurityScheme] = {
-    "accessToken": SecurityScheme("apiKey", "header", "x-access-token"),
-    "bearerAuth": SecurityScheme("bearer", "header", ""),
+    "accessToken": SecurityScheme(
+        "apiKey", "header", "x-access-token", "access_token= or $AKINON_APPMAKER_ACCESS_TOKEN"
+    ),
+    "bearerAuth": SecurityScheme("bearer", "header", "", "bearer_token= or $AKINON_APPMAKER_BEARER_TOKEN"),
 }
 
 

@@ -186,6 +186,7 @@ class SecurityScheme:
     kind: Literal["apiKey", "bearer", "basic"]
     location: Literal["header", "query", "cookie"] = "header"
     param: str = ""
+    supply: str = ""  # how a caller supplies it, e.g. "api_key= or $MARIADB_CLOUD_API_KEY"
 
 
 class Secret(Generic[_V]):
@@ -743,12 +744,15 @@ class _BaseClient(Generic[_HttpT]):
                 ]
         if not op.security:
             return []
-        wanted = " or ".join(" + ".join(alt) for alt in op.security)
+        wanted = " or ".join(" + ".join(self._supply(name) for name in alt) for alt in op.security)
         raise MissingCredentialsError(
-            f"{op.method} {op.path} needs credentials for {wanted}, but the client has none "
-            "of these. Pass them to the client constructor (or set the environment variable "
-            "named in the client's documentation)."
+            f"{op.method} {op.path} needs credentials: {wanted}; the client has none of these. "
+            "Pass them to the client constructor or set the environment variable."
         )
+
+    def _supply(self, name: str) -> str:
+        scheme = self._schemes.get(name)
+        return f"{name} ({scheme.supply})" if scheme is not None and scheme.supply else name
 
     # -- retry decisions
 
@@ -1064,16 +1068,19 @@ def paginate(
 ) -> Iterator[_ItemT]:
     """Iterate over the items of numbered pages ``start``, ``start + 1``, ...
 
-    Stops after a page that is empty or whose ``has_next`` is not true.
+    Stops after a page that is empty, whose ``has_next`` is not true, or that repeats the page
+    before it (a server that ignores the page number would otherwise be asked forever).
     """
-    number = start
+    number, previous = start, None
     while True:
         page = fetch(number)
         batch = items(page) or ()
+        if previous is not None and list(batch) == previous:
+            return
         yield from batch
         if not batch or not has_next(page):
             return
-        number += 1
+        number, previous = number + 1, list(batch)
 
 
 async def apaginate(
@@ -1084,15 +1091,17 @@ async def apaginate(
     has_next: Callable[[_PageT], bool | None],
 ) -> AsyncIterator[_ItemT]:
     """Async version of ``paginate``."""
-    number = start
+    number, previous = start, None
     while True:
         page = await fetch(number)
         batch = items(page) or ()
+        if previous is not None and list(batch) == previous:
+            return
         for item in batch:
             yield item
         if not batch or not has_next(page):
             return
-        number += 1
+        number, previous = number + 1, list(batch)
 
 
 def _cursor_done(cursor: object, previous: object) -> bool:

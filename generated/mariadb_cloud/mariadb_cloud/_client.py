@@ -30,7 +30,7 @@ SERVERS: Mapping[str, str] = {
     "default": "https://api.skysql.com/",
 }
 SECURITY_SCHEMES: Mapping[str, SecurityScheme] = {
-    "BearerAuth": SecurityScheme("apiKey", "header", "X-API-Key"),
+    "BearerAuth": SecurityScheme("apiKey", "header", "X-API-Key", "api_key= or $MARIADB_CLOUD_API_KEY"),
 }
 
 

@@ -34,9 +34,11 @@ SERVERS: Mapping[str, str] = {
     "sandbox": "https://sandbox.example.com/v2",
 }
 SECURITY_SCHEMES: Mapping[str, SecurityScheme] = {
-    "basic": SecurityScheme("basic", "header", ""),
-    "bearer": SecurityScheme("bearer", "header", ""),
-    "queryKey": SecurityScheme("apiKey", "query", "api_key"),
+    "basic": SecurityScheme(
+        "basic", "header", "", "username= + password= or $AUTH_SERVERS_USERNAME + $AUTH_SERVERS_PASSWORD"
+    ),
+    "bearer": SecurityScheme("bearer", "header", "", "bearer_token= or $AUTH_SERVERS_BEARER_TOKEN"),
+    "queryKey": SecurityScheme("apiKey", "query", "api_key", "api_key= or $AUTH_SERVERS_API_KEY"),
 }
 
 
