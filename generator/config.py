@@ -1,8 +1,12 @@
 """``specs/<provider>/provider.yaml``: the per-provider settings, every key optional.
 
 Takes the parsed YAML mapping and returns a frozen :class:`ProviderConfig`, with defaults derived
-from the folder name, or diagnostics for unknown keys and values of the wrong type. Names are
-checked later by ``normalize`` (which owns every naming rule); this module checks shape only.
+from the folder name, or diagnostics for unknown keys and values of the wrong type. The names
+printed into generated code or used as paths as they are (``package``, ``distribution``,
+``client``, ``env_prefix``, class names under ``schemas:`` and method names under
+``operations:``) must be valid here, defaults included, so that nothing from this file can write
+outside ``generated/<provider>/`` or reach generated code unchecked. Names derived from the spec
+are checked later by ``normalize`` (which owns every naming rule).
 
     package: mariadb_cloud          # import package; default: the folder name
     distribution: mariadb-cloud     # pip distribution name; default: package with '-'
@@ -18,18 +22,40 @@ checked later by ``normalize`` (which owns every naming rule); this module check
 
 from __future__ import annotations
 
+import keyword
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from generator.diagnostics import Diagnostic, Origin
 
-__all__ = ["OperationOverride", "Pagination", "ProviderConfig", "parse_config"]
+__all__ = ["OperationOverride", "Pagination", "ProviderConfig", "check_folder", "parse_config"]
 
 _TOP_KEYS = (
     "package", "distribution", "client", "env_prefix",
     "resources", "schemas", "operations", "pagination", "example",
 )  # fmt: skip
+# Names used as they are: (pattern, what the message calls a valid one, the rule the hint states).
+_IDENTIFIER_RULE = "letters, digits and '_', not starting with a digit, and not a Python keyword"
+_LETTER_RULE = "letters, digits and '_', starting with a letter, and not a Python keyword"
+_NAME_RULES = {
+    "package": (r"[A-Za-z_][A-Za-z0-9_]*", "a valid Python package name", _IDENTIFIER_RULE),
+    "distribution": (
+        r"[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?",
+        "a valid distribution name (PEP 508)",
+        "letters, digits, '.', '_' and '-', starting and ending with a letter or digit",
+    ),
+    "client": (r"[A-Za-z_][A-Za-z0-9_]*", "a valid Python class name", _IDENTIFIER_RULE),
+    "env_prefix": (
+        r"[A-Z_][A-Z0-9_]*",
+        "a valid environment variable prefix",
+        "upper-case letters, digits and '_', not starting with a digit",
+    ),
+    "class": (r"[A-Za-z][A-Za-z0-9_]*", "a valid Python class name", _LETTER_RULE),
+    "method": (r"[A-Za-z][A-Za-z0-9_]*", "a valid method name", _LETTER_RULE),
+}
+_FOLDER = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*")
 _PAGINATION_KEYS = {
     "page": ("style", "page_param", "items", "has_next"),
     "cursor": ("style", "cursor_param", "items", "next_cursor"),
@@ -153,6 +179,51 @@ def _pagination(data: Mapping[str, Any], origin: Origin, errors: list[Diagnostic
     return Pagination(**{k: v for k, v in found.items() if v is not None})
 
 
+def check_folder(folder: str, origin: Origin) -> list[Diagnostic]:
+    """A provider name must be one plain folder name: the package goes to ``<out-dir>/<folder>/``."""
+    if _FOLDER.fullmatch(folder):
+        return []
+    return [Diagnostic(origin, f"provider name {folder!r} is not a plain folder name",
+                       hint="use letters, digits, '_', '.' and '-', starting with a letter, digit or '_'")]  # fmt: skip
+
+
+def _bad_name(kind: str, value: str) -> bool:
+    pattern, _, _ = _NAME_RULES[kind]
+    return not re.fullmatch(pattern, value) or (kind != "env_prefix" and keyword.iskeyword(value))
+
+
+def _name_error(kind: str, value: str, where: Origin, derived: str = "") -> Diagnostic:
+    _, valid, rule = _NAME_RULES[kind]
+    source = f" (derived from {derived})" if derived else ""
+    hint = f"set '{kind}:' in provider.yaml to {rule}" if derived else f"use {rule}"
+    return Diagnostic(where, f"{kind} {value!r}{source} is not {valid}", hint=hint)
+
+
+def _check_names(config: ProviderConfig, data: Mapping[str, Any], origin: Origin) -> list[Diagnostic]:
+    """Every name used verbatim in paths or generated code, given or derived, must be valid."""
+    errors: list[Diagnostic] = []
+    sources = {
+        "package": f"the folder name {config.folder!r}",
+        "distribution": f"the package name {config.package!r}",
+        "client": f"the folder name {config.folder!r}",
+        "env_prefix": f"the folder name {config.folder!r}",
+    }
+    for key, source in sources.items():
+        value = getattr(config, key)
+        derived = "" if isinstance(data.get(key), str) and data[key] else source
+        if key == "distribution" and derived and _bad_name("package", config.package):
+            continue  # reported once, for the package it comes from
+        if _bad_name(key, value):
+            errors.append(_name_error(key, value, origin.child(key), derived))
+    for schema, name in config.schemas.items():
+        if _bad_name("class", name):
+            errors.append(_name_error("class", name, origin.child("schemas", schema)))
+    for key, override in config.operations.items():
+        if override.name is not None and _bad_name("method", override.name):
+            errors.append(_name_error("method", override.name, origin.child("operations", key, "name")))
+    return errors
+
+
 def parse_config(folder: str, data: object, origin: Origin) -> tuple[ProviderConfig, list[Diagnostic]]:
     """Build the settings of provider ``folder`` from parsed ``provider.yaml`` data (or None)."""
     errors: list[Diagnostic] = []
@@ -176,4 +247,4 @@ def parse_config(folder: str, data: object, origin: Origin) -> tuple[ProviderCon
         example=_string(data, "example", origin, errors),
         origin=origin,
     )
-    return config, errors
+    return config, errors + _check_names(config, data, origin)

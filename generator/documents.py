@@ -80,8 +80,10 @@ def _parse_json(text: str) -> Any:
         return json.loads(text, object_pairs_hook=_reject_duplicates)
     except json.JSONDecodeError as exc:
         raise ParseError(f"invalid JSON: {exc.msg.lower()}", exc.lineno, exc.colno) from None
-    except ValueError as exc:  # a duplicate key: json gives no position for it
+    except ValueError as exc:  # a duplicate key or a huge integer: json gives no position for it
         raise ParseError(f"invalid JSON: {exc}", 1, 1) from None
+    except RecursionError:
+        raise ParseError("invalid JSON: nested too deeply to read", 1, 1) from None
 
 
 def _parse_yaml(text: str) -> Any:
@@ -94,6 +96,10 @@ def _parse_yaml(text: str) -> Any:
         raise ParseError(f"invalid YAML: {problem}", line, column) from None
     except yaml.YAMLError as exc:
         raise ParseError(f"invalid YAML: {exc}", 1, 1) from None
+    except ValueError as exc:  # a scalar the constructors reject, such as an integer of 5000 digits
+        raise ParseError(f"invalid YAML: {exc}", 1, 1) from None
+    except RecursionError:
+        raise ParseError("invalid YAML: nested too deeply to read", 1, 1) from None
 
 
 def parse_text(text: str, syntax: str) -> Any:

@@ -5,15 +5,22 @@ OpenAPI 3.x document, or a ``.md`` documentation page in which every fenced json
 an OpenAPI document counts (such a block is shown as ``page.md:LINE``, its first line). Files are
 read in sorted order of their relative path; ``provider.yaml`` holds the settings. Every problem
 found is collected; :class:`~generator.diagnostics.SpecError` carries them all.
+
+A document must also be safe for the later stages, which recurse and print text: it may nest at
+most ``MAX_DEPTH`` levels, hold at most ``MAX_NODES`` nodes once YAML aliases are expanded (so
+neither an alias bomb nor a self-referencing alias gets further), hold only JSON values (no
+``!!binary`` bytes or ``!!timestamp`` dates), and no string may hold a lone surrogate (a
+``\\ud800`` escape without its pair), which no file can be written with.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from generator.config import ProviderConfig, parse_config
+from generator.config import ProviderConfig, check_folder, parse_config
 from generator.diagnostics import Diagnostic, Origin, SpecError
 from generator.documents import (
     ParseError,
@@ -34,6 +41,9 @@ __all__ = [
 ]
 
 CONFIG_FILE = "provider.yaml"
+MAX_DEPTH = 100  # real specs nest about 25 levels; the validator's recursion gives out near 140
+MAX_NODES = 2_000_000
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _SYNTAX = {".json": "json", ".yaml": "yaml", ".yml": "yaml"}
 
 
@@ -85,7 +95,42 @@ def _check_document(document: Any, shown: str) -> list[Diagnostic]:
     if not isinstance(version, str) or not version.startswith(("3.0.", "3.1.")):
         return [Diagnostic(origin.child("openapi"), f"unsupported OpenAPI version {version!r}",
                            hint="3.0.x and 3.1.x are supported")]  # fmt: skip
-    return []
+    return _check_tree(document, origin)
+
+
+def _check_tree(document: dict[str, Any], origin: Origin) -> list[Diagnostic]:
+    """Depth, size and lone surrogates, walked without recursion (the tree may be hostile)."""
+    problems: list[Diagnostic] = []
+    stack: list[tuple[Any, tuple[str | int, ...]]] = [(document, ())]
+    count = 0
+    while stack:
+        node, path = stack.pop()
+        count += 1
+        if count > MAX_NODES:
+            return [Diagnostic(origin, f"more than {MAX_NODES} nodes (YAML aliases expanded)",
+                               hint="a YAML alias that refers to itself, or aliases nested to blow up")]  # fmt: skip
+        if len(path) > MAX_DEPTH:
+            return [Diagnostic(origin.child(*path), f"nested more than {MAX_DEPTH} levels deep")]
+        if isinstance(node, str) and _SURROGATE.search(node):
+            problems.append(_surrogate(node, origin.child(*path)))
+        elif isinstance(node, dict):
+            for key in reversed(node):
+                if _SURROGATE.search(key):
+                    problems.append(_surrogate(key, origin.child(*path, key)))
+                stack.append((node[key], (*path, key)))
+        elif isinstance(node, list):
+            stack.extend((item, (*path, index)) for index, item in reversed(list(enumerate(node))))
+        elif node is not None and not isinstance(node, (str, int, float)):
+            problems.append(Diagnostic(origin.child(*path), f"a value of type {type(node).__name__!r} has no "
+                                       "JSON equivalent", hint="drop the explicit YAML tag (!!binary, "
+                                       "!!timestamp, !!set, !!omap)"))  # fmt: skip
+    return problems
+
+
+def _surrogate(text: str, where: Origin) -> Diagnostic:
+    char = _SURROGATE.search(text)
+    return Diagnostic(where, f"lone surrogate {char.group() if char else ''!r} in a string: not Unicode text",
+                      hint="an escape like \\ud83d needs its pair (\\ud83d\\ude00), or use the character itself")  # fmt: skip
 
 
 def _file_fragments(text: str, syntax: str, shown: str) -> tuple[list[Fragment], list[Diagnostic]]:
@@ -157,6 +202,9 @@ def load_provider(specs_dir: Path, name: str) -> ProviderSource:
     """Read ``specs_dir/name``: its settings and fragments, or raise SpecError with every problem."""
     folder = specs_dir / name
     prefix = f"{specs_dir.name}/{name}"
+    bad_name = check_folder(name, Origin(prefix))  # before touching the file system
+    if bad_name:
+        raise SpecError(bad_name)
     if not folder.is_dir():
         raise SpecError([Diagnostic(Origin(prefix), "no such provider folder")])
     config, problems = _read_config(folder, name, prefix)

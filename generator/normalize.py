@@ -20,7 +20,7 @@ from typing import Any
 from dataclasses import dataclass, replace
 
 from generator.config import Pagination, ProviderConfig
-from generator.diagnostics import Diagnostic, SpecError
+from generator.diagnostics import Diagnostic, SpecError, join_pointer
 from generator.ir import (
     Client,
     EnumMember,
@@ -37,7 +37,7 @@ from generator.ir import (
     Server,
 )
 from generator.merge import Merged
-from generator.names import pascal, snake, words
+from generator.names import RESERVED, pascal, snake, words
 from generator.operations import OpSpec, ParamSpec, build_operation, collect_operations, name_operations
 from generator.schemas import EnumSpec, FieldSpec, ModelSpec, SchemaBuilder
 from generator.splitting import dump_json
@@ -120,8 +120,15 @@ def collect(merged: Merged, config: ProviderConfig) -> Specs:
 
 
 def module_name(class_name: str) -> str:
-    """``CreateInviteResponse`` -> ``create_invite_response`` (the file below ``models/``)."""
-    return snake(class_name)
+    """``CreateInviteResponse`` -> ``create_invite_response`` (the file below ``models/``).
+
+    ``importlib`` gets a ``_``: a submodule of that name would replace the ``importlib`` that
+    ``models/__init__.py`` imports models with.
+    """
+    return snake(class_name, frozenset({"importlib"}))
+
+
+MAX_MODULE_NAME = 200  # a file name holds 255 bytes; leave room for ".py" and __pycache__ suffixes
 
 
 def _response_field(f: FieldSpec) -> Field:
@@ -333,7 +340,8 @@ def _pager(op: OpSpec, specs: Specs, pagination: Pagination | None) -> Pager | N
 
 def _operation(op: OpSpec, specs: Specs, pagination: Pagination | None) -> Operation:
     positional, keyword = _args(op, specs)
-    taken = {p.name for p in positional + keyword} | {"self", "options"}
+    taken = {p.name for p in positional + keyword} | {"self", "options", "paginate", "apaginate"}
+    taken |= {"paginate_cursor", "apaginate_cursor"}  # the pager helpers an iter_* method calls
     body_param, body_model, body_fields = _body(op, specs, taken)
     keyword = [p for p in keyword if p.default is None] + [p for p in keyword if p.default is not None]
     body_fields = [p for p in body_fields if p.default is None] + [
@@ -422,7 +430,13 @@ def _runtime_names(operations: list[Operation]) -> list[str]:
     return sorted(names, key=lambda n: (not n.isupper(), n[0].islower(), n))
 
 
-RUNTIME_NAMES = frozenset({"AsyncResource", "Operation", "RequestOptions", "SyncResource", "NotGiven"})
+# Class names that generated modules import from the runtime or typing: a model must not take them.
+RUNTIME_NAMES = frozenset({"AsyncResource", "Operation", "RequestOptions", "SyncResource", "NotGiven", "OneOf",
+                           "UnsetType", "OpenEnum", "Iterator", "AsyncIterator", "TypeAlias"}) | RESERVED  # fmt: skip
+# Names the package's _client.py and __init__.py define or import besides the client classes.
+_CLIENT_MODULE_NAMES = frozenset({"SyncClient", "AsyncClient", "SecurityScheme", "Mapping", "Literal",
+                                  "ServerName", "SERVERS", "SECURITY_SCHEMES", "DEFAULT_TIMEOUT", "TYPE_CHECKING",
+                                  "functools", "httpx", "importlib"})  # fmt: skip
 
 
 def _resources(specs: Specs, document: dict[str, Any], config: ProviderConfig) -> tuple[Resource, ...]:
@@ -446,8 +460,10 @@ def _resources(specs: Specs, document: dict[str, Any], config: ProviderConfig) -
     return tuple(resources)
 
 
+# The client's own arguments, and the names its __init__ body uses: no credential may take them.
 _CLIENT_ARGUMENTS = frozenset({"base_url", "server", "timeout", "max_retries", "default_headers", "http_client",
-                               "retry_non_idempotent", "self"})  # fmt: skip
+                               "retry_non_idempotent", "self", "super", "resolve_base_url", "resolve_basic",
+                               "resolve_credential"})  # fmt: skip
 
 
 def _preferred_arguments(name: str, scheme: dict[str, Any]) -> tuple[str, ...]:
@@ -480,11 +496,29 @@ def _schemes(
             errors.append(Diagnostic(merged.origin_of(f"/components/securitySchemes/{name}/scheme"),
                                      f"http scheme {scheme.get('scheme')!r} is not supported", hint="supported: basic, bearer"))  # fmt: skip
         if any(counts[a] > 1 or a in _CLIENT_ARGUMENTS for a in arguments):
-            arguments = tuple(f"{snake(name)}_{a}" if len(arguments) > 1 else snake(name) for a in arguments)
+            arguments = tuple(
+                f"{snake(name)}_{a}" if len(arguments) > 1 else snake(name, _CLIENT_ARGUMENTS)
+                for a in arguments
+            )
         env = tuple(f"{env_prefix}_{a.upper()}" for a in arguments)
         schemes.append(Scheme(name, kind, str(scheme.get("in", "header")), str(scheme.get("name", "")),
                               arguments, env, _text(scheme.get("description")), kind == "basic"))  # fmt: skip
+    errors += _argument_clashes(schemes, merged)
     return tuple(schemes)
+
+
+def _argument_clashes(schemes: list[Scheme], merged: Merged) -> list[Diagnostic]:
+    """Two schemes whose credentials would be one client argument (the fallback names clash too)."""
+    found = []
+    owners: dict[str, str] = {}
+    for scheme in schemes:
+        where = merged.origin_of(join_pointer("components", "securitySchemes", scheme.name))
+        for argument in scheme.arguments:
+            first = owners.setdefault(argument, scheme.name)
+            if first != scheme.name:
+                found.append(Diagnostic(where, f"security schemes {first!r} and {scheme.name!r} both take the "
+                                        f"client argument {argument!r}", hint="rename one of the security schemes"))  # fmt: skip
+    return found
 
 
 def servers_of(document: dict[str, Any]) -> tuple[Server, ...]:
@@ -516,6 +550,46 @@ def _reserved_names(specs: Specs, client: Client) -> list[Diagnostic]:
                    hint="rename it in provider.yaml 'schemas:'")  # fmt: skip
         for name, spec in sorted(specs.classes.items())
         if name in taken or specs.params.get(name) in taken
+    ]
+
+
+def _client_name_clashes(config: ProviderConfig, client: Client) -> list[Diagnostic]:
+    """A client class named like something its own modules define or import would be shadowed."""
+    taken = (
+        TOP_LEVEL | _CLIENT_MODULE_NAMES | {p + r.class_name for r in client.resources for p in ("", "Async")}
+    )
+    return [
+        Diagnostic(config.origin.child("client"), f"client class name {name!r} is reserved by the generated "
+                   "package", hint="choose another 'client:' in provider.yaml")  # fmt: skip
+        for name in (client.name, client.async_name)
+        if name in taken
+    ]
+
+
+def _pager_clashes(client: Client) -> list[Diagnostic]:
+    """An ``iter_*`` method that would replace an operation's method of the same name."""
+    found = []
+    for resource in client.resources:
+        names = {op.name: op for op in resource.operations}
+        for op in resource.operations:
+            other = names.get(op.pager.method) if op.pager else None
+            if op.pager and other is not None:
+                found.append(Diagnostic(other.origin, f"method name {resource.attribute}.{other.name} is also the "
+                                        f"iterator of {resource.attribute}.{op.name}", hint="name one in "
+                                        f"provider.yaml: operations: {{'{other.http_method} {other.path}': {{name: ...}}}}"))  # fmt: skip
+    return found
+
+
+def _long_module_names(modules: list[ModelModule], specs: Specs, client: Client) -> list[Diagnostic]:
+    """Module names too long for a file name (writing them would fail half-way)."""
+    found = [(specs.classes[m.exports[0]].origin, "class", m.exports[0], m.module) for m in modules]
+    found += [(r.operations[0].origin, "resource", r.attribute, r.module) for r in client.resources]
+    return [
+        Diagnostic(origin, f"{kind} name {name[:40]!r}... is too long for a file name ({len(module)} characters, "
+                   f"at most {MAX_MODULE_NAME})", hint="name it in provider.yaml" + (" 'schemas:'" if kind == "class"
+                   else " 'resources:'"))  # fmt: skip
+        for origin, kind, name, module in found
+        if len(module) > MAX_MODULE_NAME
     ]
 
 
@@ -554,7 +628,8 @@ def normalize(merged: Merged, config: ProviderConfig) -> Package:
     client = Client(config.client, "Async" + config.client, config.env_prefix, schemes, servers_of(document),
                     _resources(specs, document, config), any(s.is_basic for s in schemes),
                     any(not s.is_basic for s in schemes))  # fmt: skip
-    errors += _reserved_names(specs, client)
+    errors += _reserved_names(specs, client) + _client_name_clashes(config, client)
+    errors += _long_module_names(modules, specs, client) + _pager_clashes(client)
     example = _example(client, config, errors)
     if errors:
         raise SpecError(errors)

@@ -36,7 +36,11 @@ _VERBS = {"post": "create", "put": "update", "patch": "update", "delete": "delet
 _PARAM_ORDER = {"path": 0, "query": 1, "header": 2, "cookie": 3}
 # Names a resource class already has, and names a method must not shadow in its class body.
 _RESOURCE_TAKEN = frozenset({"with_raw_response", "with_streaming_response"}) | (RESERVED - {"list", "dict"})
-_ARGUMENT_TAKEN = frozenset({"self", "options", "body"})
+# What a resource attribute must not shadow on the client: the runtime client's own members.
+_CLIENT_TAKEN = _RESOURCE_TAKEN | {"request", "close", "aclose", "with_options", "base_url"}
+# Names a method's body uses besides its arguments (the pager helpers of ``iter_*`` methods).
+_ARGUMENT_TAKEN = frozenset({"self", "options", "body", "paginate", "apaginate", "paginate_cursor",
+                             "apaginate_cursor"})  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,7 +155,7 @@ def name_operations(
     named: list[tuple[RawOperation, str, str]] = []
     seen: dict[tuple[str, str], RawOperation] = {}
     for raw in raws:
-        resource = safe_identifier(snake(_resource(raw, config)), _RESOURCE_TAKEN)
+        resource = safe_identifier(snake(_resource(raw, config)), _CLIENT_TAKEN)
         name = _method_name(raw, resource, config)
         first = seen.get((resource, name))
         if first is not None:

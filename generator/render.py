@@ -2,12 +2,15 @@
 
 Jinja templates in ``templates/`` print the IR; they decide nothing. Spec text reaches generated
 code only through the filters defined here: ``py`` (``repr``) and ``pydoc`` (the one docstring
-escaper) for Python, ``md`` (Markdown-safe inline text) and ``code`` (a Markdown code span). The environment is strict (undefined names
-raise) and autoescaping is off because the output is Python, TOML and Markdown, not HTML.
+escaper) for Python, ``md`` (Markdown-safe inline text) and ``code`` (a Markdown code span), and
+``toml`` (a TOML basic string; Jinja's ``tojson`` would write an emoji as a surrogate pair, which
+TOML rejects). The environment is strict (undefined names raise) and autoescaping is off because
+the output is Python, TOML and Markdown, not HTML.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from importlib import resources
 from pathlib import Path
@@ -16,11 +19,12 @@ import jinja2
 
 from generator.ir import ModelModule, Package, Resource
 
-__all__ = ["RUNTIME_SOURCE", "TEMPLATES", "code", "header", "md", "pydoc", "render"]
+__all__ = ["RUNTIME_SOURCE", "TEMPLATES", "code", "header", "md", "pydoc", "render", "toml"]
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 RUNTIME_SOURCE = resources.files("generator").joinpath("_runtime.py").read_text(encoding="utf-8")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+_OPEN_QUOTE_AT_END = re.compile(r'(?<!\\)(\\\\)*"$')  # a final quote after an even run of backslashes
 
 
 def header(folder: str, comment: str = "#") -> str:
@@ -35,7 +39,7 @@ def pydoc(text: object, indent: int = 4) -> str:
     value = value.replace('"""', '\\"\\"\\"')
     value = _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", value)
     value = "\n".join(line.rstrip() for line in value.strip().split("\n"))
-    if value.endswith('"'):
+    if _OPEN_QUOTE_AT_END.search(value):  # a quote already escaped (``\"``) must stay as it is
         value = value[:-1] + '\\"'
     return value.replace("\n", "\n" + " " * indent).replace("\n" + " " * indent + "\n", "\n\n")
 
@@ -56,6 +60,11 @@ def code(text: object) -> str:
     return f"{fence}{pad}{value}{pad}{fence}"
 
 
+def toml(text: object) -> str:
+    """Text as a TOML basic string: JSON's escapes (quote, backslash, controls) plus DEL."""
+    return json.dumps(str(text), ensure_ascii=False).replace("\x7f", "\\u007f")
+
+
 def _environment() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(TEMPLATES)),
@@ -65,7 +74,7 @@ def _environment() -> jinja2.Environment:
         lstrip_blocks=True,
         autoescape=False,  # noqa: S701 - we render Python, TOML and Markdown
     )
-    env.filters.update(py=repr, pydoc=pydoc, md=md, code=code)
+    env.filters.update(py=repr, pydoc=pydoc, md=md, code=code, toml=toml)
     return env
 
 

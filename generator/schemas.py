@@ -22,6 +22,8 @@ Part of the ``normalize`` stage. Rules (docs/models.md):
 from __future__ import annotations
 
 import json
+import math
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -37,6 +39,7 @@ FORMATS = {"date-time": "datetime.datetime", "date": "datetime.date", "uuid": "u
             "binary": "bytes", "byte": "bytes"}  # fmt: skip
 _PRIMITIVES = {"string": "str", "integer": "int", "number": "float", "boolean": "bool", "null": "None"}
 _REF_PREFIX = "#/components/schemas/"
+_UNRENAMEABLE = re.compile(r'["\\\x00-\x1f]')  # msgspec refuses these in a renamed field
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,9 +157,10 @@ class SchemaBuilder:
         values = schema.get("enum")
         if not isinstance(values, list):
             return False
-        return bool(values) and all(
-            isinstance(v, (str, int)) and not isinstance(v, bool) for v in values if v is not None
-        ) and any(v is not None for v in values)  # fmt: skip
+        known = [v for v in values if v is not None]
+        if not known or not all(isinstance(v, (str, int)) and not isinstance(v, bool) for v in known):
+            return False
+        return len({type(v) for v in known}) == 1  # msgspec enums hold only str or only int values
 
     @staticmethod
     def nullable(schema: dict[str, Any]) -> bool:
@@ -288,6 +292,11 @@ class SchemaBuilder:
         for wire, prop in (schema.get("properties") or {}).items():
             where = pointer + join_pointer("properties", wire)
             python = snake(wire)
+            if _UNRENAMEABLE.search(wire):
+                self.errors.append(Diagnostic(self.origin(where), f"property name {wire!r} holds a quote, a backslash or "
+                                              "a control character, which msgspec cannot map to an attribute",
+                                              hint="rename the property in the spec"))  # fmt: skip
+                continue
             if python in seen:
                 self.errors.append(Diagnostic(self.origin(where), f"property {wire!r} and {seen[python]!r} both "
                                               f"map to the attribute {python!r}"))  # fmt: skip
@@ -326,7 +335,8 @@ class SchemaBuilder:
         if kind.kind in ("list", "dict") and value in ([], {}):
             return f"msgspec.field(default_factory={kind.kind})"
         if kind.name == "float" and isinstance(value, (int, float)) and not isinstance(value, bool):
-            return repr(float(value))
+            number = float(value) if abs(value) < 1e308 else math.inf  # float(10**400) would raise
+            return repr(number) if math.isfinite(number) else None  # inf and nan print as names
         exact = {"str": str, "int": int, "bool": bool}.get(kind.name)
         if exact is not None and type(value) is exact:
             return repr(value)
