@@ -128,6 +128,7 @@ class Operation:
     pager: Pager | None
     body_optional: bool
     body_spec: tuple[str, str] | None  # (media type, encoding) when not application/json
+    delimited: tuple[tuple[str, str], ...]  # array query parameters sent as one value: (wire, delimiter)
     origin: Origin
 
 

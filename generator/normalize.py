@@ -361,6 +361,7 @@ def _operation(op: OpSpec, specs: Specs, pagination: Pagination | None) -> Opera
         security=op.security, pager=_pager(op, specs, pagination), origin=op.raw.origin,
         body_optional=body_param is not None and not op.body_required,
         body_spec=None if op.body_media[0] == "application/json" else op.body_media,
+        delimited=tuple((p.wire, p.delimiter) for p in op.params if p.delimiter is not None),
     )  # fmt: skip
 
 

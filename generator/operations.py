@@ -61,6 +61,7 @@ class ParamSpec:
     required: bool
     default: str | None
     doc: str
+    delimiter: str | None = None  # an array query parameter sent as one delimited value
 
 
 @dataclass(frozen=True, slots=True)
@@ -204,6 +205,16 @@ def _raw_params(merged: Merged, raw: RawOperation) -> Iterator[tuple[dict[str, A
     yield from found.values()
 
 
+_DELIMITERS = {"form": ",", "pipeDelimited": "|", "spaceDelimited": " "}
+
+
+def _delimiter(param: dict[str, Any]) -> str | None:
+    """``explode: false`` arrays in the query are one value joined by the style's delimiter."""
+    style = param.get("style", "form")
+    explode = param.get("explode", style == "form")
+    return _DELIMITERS.get(style) if param.get("in", "query") == "query" and explode is False else None
+
+
 def _param_schema(param: dict[str, Any]) -> Any:
     if "schema" in param:
         return param["schema"]
@@ -227,7 +238,9 @@ def _params(merged: Merged, raw: RawOperation, hint: str, schemas: SchemaBuilder
         required = location == "path" or param.get("required") is True
         default = schemas.default_source(type_, schemas.deref(_param_schema(param))[0].get("default", ABSENT))
         doc = param.get("description") if isinstance(param.get("description"), str) else ""
-        specs.append(ParamSpec(name, param["name"], location, type_, required, default, doc or ""))
+        specs.append(
+            ParamSpec(name, param["name"], location, type_, required, default, doc or "", _delimiter(param))
+        )
     specs.sort(key=lambda p: (_PARAM_ORDER.get(p.location, 9), order.get(p.wire, 0)))
     return tuple(specs)
 

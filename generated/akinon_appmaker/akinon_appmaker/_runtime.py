@@ -227,6 +227,7 @@ class Operation(Generic[_T]):
     says how a request body is sent: ``json`` (msgspec), ``form``
     (application/x-www-form-urlencoded), ``multipart`` (bytes fields become
     files) or ``content`` (bytes or text sent as they are, as ``body_type``).
+    ``delimited`` gives array query parameters that are sent as one delimited value.
     """
 
     method: str
@@ -237,6 +238,7 @@ class Operation(Generic[_T]):
     deprecated: bool = False
     body_type: str = "application/json"
     body_encoding: Literal["json", "form", "multipart", "content"] = "json"
+    delimited: Mapping[str, str] = field(default_factory=dict[str, str], hash=False)
 
 
 class RequestOptions(TypedDict, total=False):
@@ -367,21 +369,38 @@ def _scalar(value: object) -> str:
     return str(value)
 
 
-def _pairs(values: Mapping[str, object] | None) -> list[tuple[str, str]]:
-    """Encode parameters form-style; lists repeat the key; None/NOT_GIVEN are dropped."""
+def _pairs(
+    values: Mapping[str, object] | None, delimited: Mapping[str, str] | None = None
+) -> list[tuple[str, str]]:
+    """Encode parameters form-style; lists repeat the key unless ``delimited`` gives the
+    parameter a delimiter (``explode: false``: ``,``; pipeDelimited ``|``; spaceDelimited `` ``);
+    None/NOT_GIVEN are dropped."""
     pairs: list[tuple[str, str]] = []
     for name, value in (values or {}).items():
         if isinstance(value, (list, tuple)):
             items = cast("Sequence[object]", value)
         else:
             items = (value,)
-        for item in items:
-            if item is not None and not isinstance(item, NotGiven):
-                pairs.append((name, _scalar(item)))
+        present = [_scalar(item) for item in items if item is not None and not isinstance(item, NotGiven)]
+        delimiter = (delimited or {}).get(name)
+        if delimiter is not None and isinstance(value, (list, tuple)):
+            pairs.append((name, delimiter.join(present)))
+        else:
+            pairs.extend((name, item) for item in present)
     return pairs
 
 
 _PATH_PARAM = re.compile(r"\{([^{}]+)\}")
+
+
+def _split_route(template: str) -> tuple[str, list[tuple[str, str]]]:
+    """A path key's path and the query pairs it carries; a ``#fragment`` is never sent.
+
+    OpenAI and Box tell operations on one path apart with ``/responses?beta=true`` or
+    ``/files/{file_id}#get_shared_link``; the query part is sent before the call's own.
+    """
+    route, _, query = template.split("#", 1)[0].partition("?")
+    return route, urllib.parse.parse_qsl(query, keep_blank_values=True)
 
 
 def _render_path(template: str, values: Mapping[str, object]) -> str:
@@ -719,10 +738,11 @@ class _BaseClient(Generic[_HttpT]):
             located["header"],
             (options.get("headers") or {}).items(),
         )
+        route, fixed = _split_route(op.path)
         return self._http.build_request(
             op.method,
-            self._base_url.rstrip("/") + "/" + _render_path(op.path, path or {}).lstrip("/"),
-            params=tuple(_pairs(query) + located["query"]),
+            self._base_url.rstrip("/") + "/" + _render_path(route, path or {}).lstrip("/"),
+            params=tuple(fixed + _pairs(query, op.delimited) + located["query"]),
             headers=all_headers,
             timeout=options["timeout"] if "timeout" in options else self._timeout,
             **(_encode_body(op, body) if has_body else {}),
