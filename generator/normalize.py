@@ -217,7 +217,7 @@ def _imports(types: Iterable[Type], *, resource: bool, typing_names: Iterable[st
     kinds = {t.kind for t in walked}
     lines = [f"import {module}" for module in ("datetime", "uuid") if module in found]
     wanted = {"Any": "Any" in found, "List": resource and "list" in kinds, "Dict": resource and "dict" in kinds,
-              "Literal": "literal" in kinds}  # fmt: skip
+              "Literal": "literal" in kinds, "Annotated": any(t.tag_field for t in walked)}  # fmt: skip
     typing = sorted({name for name, used in wanted.items() if used} | set(typing_names))
     if typing:
         lines.append(f"from typing import {', '.join(typing)}")
@@ -247,6 +247,7 @@ def _model_module(
         *_imports(types, resource=False, typing_names=_ALIAS_NAMES if coerced else ()),
     ]
     runtime = ["coerce"] if coerced else []
+    runtime += ["Discriminator"] if any(t.tag_field for f in spec.fields for t in f.type.walk()) else []
     if spec.name in params and any("UnsetType" in a for m in models[-1:] for a in _annotations(m)):
         runtime += ["UNSET", "UnsetType"]
     if runtime:
@@ -404,7 +405,15 @@ def _resource_imports(ops: list[OpSpec], specs: Specs, operations: list[Operatio
         base = variants.get(name, name)
         modules.setdefault(module_name(base), set()).add(name)
     lines += [f"from ..models.{m} import {', '.join(sorted(n))}" for m, n in sorted(modules.items())]
-    return import_block([*lines, "from .._runtime import " + ", ".join(_runtime_names(operations))])
+    every = [*types, *(op.body for op in ops if op.body is not None)]
+    names = _runtime_names(operations) + (
+        ["Discriminator"] if any(t.tag_field for x in every for t in x.walk()) else []
+    )
+    return import_block([*lines, "from .._runtime import " + ", ".join(sorted(names, key=_runtime_order))])
+
+
+def _runtime_order(name: str) -> tuple[bool, bool, str]:
+    return (not name.isupper(), name[0].islower(), name)
 
 
 def _runtime_names(operations: list[Operation]) -> list[str]:

@@ -31,7 +31,7 @@ from typing import Any
 from generator.diagnostics import Diagnostic, Origin, join_pointer
 from generator.merge import Merged
 from generator.names import constant, pascal, snake
-from generator.typeexpr import ANY, NONE, Type, dict_of, list_of, model, prim, union
+from generator.typeexpr import ANY, NONE, Type, dict_of, list_of, model, prim, tagged, union
 
 __all__ = ["ABSENT", "EnumSpec", "FieldSpec", "ModelSpec", "SchemaBuilder"]
 
@@ -213,7 +213,7 @@ class SchemaBuilder:
                 self.type_of(v, f"{hint}Variant{i + 1}", f"{pointer}/{key}/{i}")
                 for i, v in enumerate(variants)
             ]
-            base = union(*found)
+            base = self._discriminated(union(*found), schema, variants)
         elif self.is_enum(schema) or self.is_object(schema):
             name = self._inline_name(schema, hint)
             self._register(name, self._canonical(schema), schema, pointer)
@@ -239,6 +239,22 @@ class SchemaBuilder:
         if isinstance(kinds, str) and kinds in _PRIMITIVES:
             return prim(_PRIMITIVES[kinds])
         return ANY
+
+    def _discriminated(self, base: Type, schema: dict[str, Any], variants: list[Any]) -> Type:
+        """Attach an OpenAPI discriminator: tag values from ``mapping``, else the schema names."""
+        spec = schema.get("discriminator")
+        if not isinstance(spec, dict) or not isinstance(spec.get("propertyName"), str):
+            return base
+        tags: dict[str, str] = {}
+        for value, target in (spec.get("mapping") or {}).items():
+            component = str(target).removeprefix(_REF_PREFIX).replace("~1", "/").replace("~0", "~")
+            if component in self.component_names:
+                tags[str(value)] = self.component_names[component]
+        for variant in variants if not tags else ():
+            name = self.deref(variant)[1] if isinstance(variant, dict) and "$ref" in variant else None
+            if name is not None:
+                tags[name] = self.component_names[name]
+        return tagged(base, spec["propertyName"], tuple(tags.items()))
 
     @staticmethod
     def _canonical(schema: dict[str, Any]) -> str:

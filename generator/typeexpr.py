@@ -35,6 +35,8 @@ class Type:
     kind: str
     name: str = ""
     args: tuple[Type, ...] = ()
+    tag_field: str = ""  # a union with an OpenAPI discriminator: the property naming the member
+    tags: tuple[tuple[str, str], ...] = ()  # (tag value, member class name), as declared
 
     def walk(self) -> Iterator[Type]:
         """This type and every type inside it."""
@@ -68,16 +70,25 @@ NONE = prim("None")
 
 
 def union(*types: Type) -> Type:
-    """A flattened union without duplicates, ``None`` last; a single member is itself."""
+    """A flattened union without duplicates, ``None`` last; a single member is itself.
+
+    A discriminated union stays one member, so its tags are kept."""
     members: list[Type] = []
     for member in types:
-        for item in member.args if member.kind == "union" else (member,):
+        for item in member.args if member.kind == "union" and not member.tag_field else (member,):
             if item not in members:
                 members.append(item)
     if ANY in members:
         return ANY
     members.sort(key=lambda t: t == NONE)
     return members[0] if len(members) == 1 else Type("union", args=tuple(members))
+
+
+def tagged(type_: Type, field: str, tags: tuple[tuple[str, str], ...]) -> Type:
+    """The union ``type_`` with an OpenAPI discriminator."""
+    if type_.kind != "union" or not field or not tags:
+        return type_
+    return Type("union", args=type_.args, tag_field=field, tags=tags)
 
 
 def render_type(type_: Type, *, resource: bool = False, params: Mapping[str, str] | None = None) -> str:
@@ -93,6 +104,9 @@ def render_type(type_: Type, *, resource: bool = False, params: Mapping[str, str
         return f"{'List' if resource else 'list'}[{inner[0]}]"
     if type_.kind == "dict":
         return f"{'Dict' if resource else 'dict'}[str, {inner[0]}]"
+    if type_.tag_field:
+        mapping = ", ".join(f"{value!r}: {(params or {}).get(name, name)}" for value, name in type_.tags)
+        return f"Annotated[{' | '.join(inner)}, Discriminator({type_.tag_field!r}, {{{mapping}}})]"
     return " | ".join(inner)
 
 

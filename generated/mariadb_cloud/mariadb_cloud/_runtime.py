@@ -95,6 +95,7 @@ __all__ = [
     "paginate_cursor",
     "apaginate_cursor",
     "resolve_base_url",
+    "Discriminator",
     "OneOf",
     "coerce",
     "resolve_basic",
@@ -1175,6 +1176,16 @@ class OneOf:
     type: Any
 
 
+@dataclass(frozen=True)
+class Discriminator:
+    """``Annotated`` metadata of a union with an OpenAPI discriminator: the property naming the
+    member, and member by tag value. :func:`coerce` picks the member by tag, then falls back to
+    trying members in declared order when the tag is missing or unknown."""
+
+    field: str
+    mapping: Mapping[str, Any]
+
+
 def _union_members(tp: Any) -> tuple[Any, ...] | None:
     return typing.get_args(tp) if typing.get_origin(tp) in (typing.Union, types.UnionType) else None
 
@@ -1203,6 +1214,8 @@ def coerce(value: object, tp: Any) -> Any:
     original: object = value
     if tp is Any or tp is object:
         return value
+    if typing.get_origin(tp) is typing.Annotated:
+        return _coerce_annotated(value, typing.get_args(tp))
     members = _union_members(tp)
     if members is not None:
         if value is None and type(None) in members:
@@ -1214,6 +1227,17 @@ def coerce(value: object, tp: Any) -> Any:
     if origin is dict and isinstance(value, dict) and len(args) == 2:
         return {str(k): coerce(v, args[1]) for k, v in cast("dict[object, object]", value).items()}
     return _convert_one(original, tp)
+
+
+def _coerce_annotated(value: object, args: tuple[Any, ...]) -> Any:
+    original: object = value
+    base, metadata = args[0], args[1:]
+    tags = next((m for m in metadata if isinstance(m, Discriminator)), None)
+    fields = cast("dict[str, object]", value) if isinstance(value, dict) else {}
+    tag = fields.get(tags.field) if tags is not None else None
+    if tags is not None and isinstance(tag, str) and tag in tags.mapping:
+        return coerce(fields, tags.mapping[tag])
+    return coerce(original, base)
 
 
 def _convert_one(value: object, tp: Any) -> object:

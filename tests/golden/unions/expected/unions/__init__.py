@@ -34,11 +34,13 @@ if TYPE_CHECKING:
     from .models.cat import Cat as Cat
     from .models.dog import Dog as Dog
     from .models.shelter import Shelter as Shelter
+    from .models.tagged import Tagged as Tagged
 
 _MODELS: dict[str, str] = {
     "Cat": "cat",
     "Dog": "dog",
     "Shelter": "shelter",
+    "Tagged": "tagged",
 }
 
 __all__ = [
@@ -67,6 +69,7 @@ __all__ = [
     "Cat",
     "Dog",
     "Shelter",
+    "Tagged",
 ]
 
 

@@ -17,6 +17,7 @@ from ._runtime import DEFAULT_TIMEOUT, AsyncClient, SecurityScheme, SyncClient, 
 if TYPE_CHECKING:
     from .resources.pet import AsyncPetResource, PetResource
     from .resources.pets import AsyncPetsResource, PetsResource
+    from .resources.tagged import AsyncTaggedResource, TaggedResource
 
 ServerName = Literal["default"]
 
@@ -72,6 +73,13 @@ class Unions(SyncClient):
 
         return PetsResource(self)
 
+    @functools.cached_property
+    def tagged(self) -> TaggedResource:
+        """Operations tagged 'tagged'."""
+        from .resources.tagged import TaggedResource
+
+        return TaggedResource(self)
+
 
 class AsyncUnions(AsyncClient):
     """Asynchronous client for the Unions.
@@ -118,3 +126,10 @@ class AsyncUnions(AsyncClient):
         from .resources.pets import AsyncPetsResource
 
         return AsyncPetsResource(self)
+
+    @functools.cached_property
+    def tagged(self) -> AsyncTaggedResource:
+        """Operations tagged 'tagged'."""
+        from .resources.tagged import AsyncTaggedResource
+
+        return AsyncTaggedResource(self)

@@ -10,17 +10,20 @@ if TYPE_CHECKING:
     from .cat import Cat as Cat
     from .dog import Dog as Dog
     from .shelter import Shelter as Shelter
+    from .tagged import Tagged as Tagged
 
 _MODELS: dict[str, str] = {
     "Cat": "cat",
     "Dog": "dog",
     "Shelter": "shelter",
+    "Tagged": "tagged",
 }
 
 __all__ = [
     "Cat",
     "Dog",
     "Shelter",
+    "Tagged",
 ]
 
 
