@@ -10,58 +10,27 @@ the repository) and only changed files are formatted; the cache key includes bla
 
 from __future__ import annotations
 
-import hashlib
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from importlib.metadata import version
-from pathlib import Path
 
-import black
-from black.mode import Mode, TargetVersion
-from black.report import NothingChanged
+from generator.cache import cache_key, read_entry, write_entry
 
-__all__ = ["MODE", "format_sources"]
+__all__ = ["format_python", "format_sources"]
 
-MODE = Mode(line_length=110, target_versions={TargetVersion.PY310})
+LINE_LENGTH = 110
 _PARALLEL_MIN = 24  # below this many uncached files a process pool costs more than it saves
-
-
-def _cache_dir() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "openapi-fragments" / f"black-{version('black')}-110"
-
-
-def _key(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+_NAMESPACE = f"black-{version('black')}-{LINE_LENGTH}"
 
 
 def format_python(text: str) -> str:
-    """One Python source through black."""
-    try:
-        return black.format_str(text, mode=MODE)
-    except NothingChanged:  # pragma: no cover - format_str does not raise it
-        return text
+    """One Python source through black (imported here: a warm run with every file cached never
+    pays for importing it)."""
+    import black
+    from black.mode import Mode, TargetVersion
 
-
-def _cached(keys: Mapping[str, str], cache: Path) -> dict[str, str]:
-    found = {}
-    for path, key in keys.items():
-        entry = cache / key[:2] / key
-        if entry.is_file():
-            found[path] = entry.read_text(encoding="utf-8")
-    return found
-
-
-def _store(cache: Path, key: str, text: str) -> None:
-    entry = cache / key[:2] / key
-    try:
-        entry.parent.mkdir(parents=True, exist_ok=True)
-        temporary = entry.with_suffix(f".{os.getpid()}.tmp")
-        temporary.write_text(text, encoding="utf-8")
-        temporary.replace(entry)
-    except OSError:  # a read-only or full cache only costs speed
-        pass
+    return black.format_str(text, mode=Mode(line_length=LINE_LENGTH, target_versions={TargetVersion.PY310}))
 
 
 def format_sources(
@@ -72,9 +41,10 @@ def format_sources(
     ``progress(done, total)`` is called as files are formatted (the CLI shows it on a terminal).
     """
     python = {p: t for p, t in sources.items() if p.endswith(".py")}
-    keys = {p: _key(t) for p, t in python.items()}
-    cache = _cache_dir()
-    done = _cached(keys, cache) if use_cache else {}
+    keys = {p: cache_key(t) for p, t in python.items()}
+    done = {
+        p: text for p, key in keys.items() if use_cache and (text := read_entry(_NAMESPACE, key)) is not None
+    }
     todo = sorted(p for p in python if p not in done)
     report = progress or (lambda done, total: None)
     cached = len(done)
@@ -86,7 +56,7 @@ def format_sources(
         ):
             done[path] = text
             if use_cache:
-                _store(cache, keys[path], text)
+                write_entry(_NAMESPACE, keys[path], text)
             report(cached + count + 1, len(python))
     return {p: done.get(p, t) for p, t in sources.items()}
 

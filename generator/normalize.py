@@ -52,6 +52,7 @@ class Specs:
 
     classes: dict[str, ModelSpec | EnumSpec]
     operations: tuple[OpSpec, ...]
+    kinds: Mapping[str, str]  # enum class -> "str" / "int", how msgspec sees it
     params: Mapping[str, str]  # models that need a request view -> the name of that view
 
 
@@ -116,7 +117,12 @@ def collect(merged: Merged, config: ProviderConfig) -> Specs:
     if errors:
         raise SpecError(errors)
     roots = _referenced(op.body for op in operations if op.body is not None)
-    return Specs(builder.classes, tuple(operations), _request_views(builder.classes, roots))
+    return Specs(
+        builder.classes,
+        tuple(operations),
+        enum_kinds(builder.classes),
+        _request_views(builder.classes, roots),
+    )
 
 
 def module_name(class_name: str) -> str:
@@ -225,7 +231,10 @@ def _imports(types: Iterable[Type], *, resource: bool, typing_names: Iterable[st
 
 
 def _model_module(
-    spec: ModelSpec | EnumSpec, params: Mapping[str, str], classes: dict[str, ModelSpec | EnumSpec]
+    spec: ModelSpec | EnumSpec,
+    params: Mapping[str, str],
+    classes: dict[str, ModelSpec | EnumSpec],
+    kinds: Mapping[str, str],
 ) -> ModelModule:
     module = module_name(spec.name)
     if isinstance(spec, EnumSpec):
@@ -236,7 +245,6 @@ def _model_module(
         return ModelModule(
             module, import_block(["from .._runtime import OpenEnum"]), (), enum, (), (spec.name,)
         )
-    kinds = enum_kinds(classes)
     models = [_model(spec.name, [_response_field(f) for f in spec.fields], spec, kinds)]
     if spec.name in params:
         models.append(_model(params[spec.name], request_fields(spec, params), spec, kinds))
@@ -368,7 +376,7 @@ def _operation(op: OpSpec, specs: Specs, pagination: Pagination | None) -> Opera
 
 def _runtime_type(type_: Type, source: str, specs: Specs) -> str:
     """What the runtime decodes with: the type itself, or ``OneOf(type)`` where msgspec cannot."""
-    return f"OneOf({source})" if msgspec_cannot_decode(type_, enum_kinds(specs.classes)) else source
+    return f"OneOf({source})" if msgspec_cannot_decode(type_, specs.kinds) else source
 
 
 def _text(value: object) -> str:
@@ -626,7 +634,8 @@ def normalize(merged: Merged, config: ProviderConfig) -> Package:
     errors: list[Diagnostic] = []
     document = merged.document
     modules = [
-        _model_module(specs.classes[name], specs.params, specs.classes) for name in sorted(specs.classes)
+        _model_module(specs.classes[name], specs.params, specs.classes, specs.kinds)
+        for name in sorted(specs.classes)
     ]
     seen: dict[str, str] = {}
     for module, name in ((m.module, m.exports[0]) for m in modules):

@@ -8,17 +8,19 @@ origins are mapped back to the fragment that holds the node. Our own rules:
 - operationIds are unique.
 openapi-spec-validator runs once our rules pass: it stops at the first unresolvable reference,
 and it reports what our rules already found with less precise locations. An exception inside it
-is reported, never raised.
+is reported, never raised. Its findings are cached by the document's content (generator/cache.py),
+so regenerating an unchanged provider does not pay for it again.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
+from importlib.metadata import version
 from typing import Any
 
-from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
-
+from generator.cache import cache_key, read_entry, write_entry
 from generator.diagnostics import Diagnostic, join_pointer, split_pointer
 from generator.merge import Merged
 from generator.quirks import HTTP_METHODS
@@ -127,19 +129,33 @@ def _check_operation_ids(merged: Merged) -> Iterator[Diagnostic]:
             seen[op_id] = str(origin)
 
 
-def _spec_validator(merged: Merged) -> Iterator[Diagnostic]:
-    version = str(merged.document.get("openapi", ""))
+def _run_spec_validator(document: dict[str, Any]) -> list[tuple[str, str]]:
+    """openapi-spec-validator's findings as (pointer, message); imported only when needed."""
+    from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
+
+    version = str(document.get("openapi", ""))
     validator_class = OpenAPIV31SpecValidator if version.startswith("3.1") else OpenAPIV30SpecValidator
     try:
-        errors = list(validator_class(merged.document).iter_errors())
+        errors = list(validator_class(document).iter_errors())
     except Exception as exc:  # noqa: BLE001 - the validator's own failure is reported, not raised
-        yield Diagnostic(merged.origin_of(""), f"openapi-spec-validator failed: {type(exc).__name__}: {exc}")
-        return
+        return [("", f"openapi-spec-validator failed: {type(exc).__name__}: {exc}")]
+    found = []
     for error in errors:
         path = getattr(error, "absolute_path", None) or ()
         message = str(getattr(error, "message", error))
-        message = message[:1].lower() + message[1:]
-        yield Diagnostic(merged.origin_of(join_pointer(*path)), message)
+        found.append((join_pointer(*path), message[:1].lower() + message[1:]))
+    return found
+
+
+def _spec_validator(merged: Merged) -> Iterator[Diagnostic]:
+    """The validator's findings, cached by the document's content (it is the slow part)."""
+    key = cache_key(version("openapi-spec-validator"), json.dumps(merged.document, sort_keys=True))
+    cached = read_entry("openapi-spec-validator", key)
+    found = json.loads(cached) if cached is not None else _run_spec_validator(merged.document)
+    if cached is None:
+        write_entry("openapi-spec-validator", key, json.dumps(found))
+    for pointer, message in found:
+        yield Diagnostic(merged.origin_of(pointer), message)
 
 
 def validate(merged: Merged) -> list[Diagnostic]:
