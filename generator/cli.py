@@ -21,7 +21,7 @@ import click
 from generator.diagnostics import Diagnostic, Origin, SpecError
 from generator.diff_api import Change, diff_api, parse_document, render_report
 from generator.documents import markdown_blocks
-from generator.load import _page_fragments, discover_providers, read_text, read_whole_spec
+from generator.load import page_fragments, discover_providers, read_text, read_whole_spec
 from generator.pipeline import ValidSpec, build_package, load_valid_spec
 from generator.quirks import HTTP_METHODS
 from generator.splitting import dump_json, split_fragments, split_spec
@@ -122,7 +122,7 @@ def merge(obj: dict[str, Path], provider: str, output: Path | None, strict: bool
 def import_docs(obj: dict[str, Path], page: Path, provider: str) -> None:
     """Split a documentation PAGE into one fragment file per endpoint in specs/PROVIDER/."""
     try:
-        fragments, problems = _page_fragments(read_text(page, page.name), page.name)
+        fragments, problems = page_fragments(read_text(page, page.name), page.name)
         errors = [p for p in problems if p.severity == "error"]
         if errors or not fragments:
             raise SpecError(errors or problems)

@@ -36,6 +36,7 @@ __all__ = [
     "ProviderSource",
     "discover_providers",
     "load_provider",
+    "page_fragments",
     "read_text",
     "read_whole_spec",
 ]
@@ -142,7 +143,8 @@ def _file_fragments(text: str, syntax: str, shown: str) -> tuple[list[Fragment],
     return ([] if problems else [Fragment(shown, document)]), problems
 
 
-def _page_fragments(text: str, shown: str) -> tuple[list[Fragment], list[Diagnostic]]:
+def page_fragments(text: str, shown: str) -> tuple[list[Fragment], list[Diagnostic]]:
+    """The OpenAPI documents of a Markdown page (``import-docs`` uses it too)."""
     fragments: list[Fragment] = []
     problems: list[Diagnostic] = []
     for block in markdown_blocks(text):
@@ -174,7 +176,7 @@ def _read_fragments(folder: Path, prefix: str) -> tuple[list[Fragment], list[Dia
             continue
         suffix = path.suffix.lower()
         if suffix == ".md":
-            found, diags = _page_fragments(read_text(path, shown), shown)
+            found, diags = page_fragments(read_text(path, shown), shown)
         elif suffix in _SYNTAX:
             found, diags = _file_fragments(read_text(path, shown), _SYNTAX[suffix], shown)
         else:
