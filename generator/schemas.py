@@ -254,7 +254,8 @@ class SchemaBuilder:
             name = self.deref(variant)[1] if isinstance(variant, dict) and "$ref" in variant else None
             if name is not None:
                 tags[name] = self.component_names[name]
-        return tagged(base, spec["propertyName"], tuple(tags.items()))
+        members = {arg.name for arg in base.args if arg.kind == "model"}  # a union member is no class
+        return tagged(base, spec["propertyName"], tuple((v, c) for v, c in tags.items() if c in members))
 
     @staticmethod
     def _canonical(schema: dict[str, Any]) -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -41,7 +41,21 @@ def make_provider(tmp_path: Path) -> MakeProvider:
 
 
 GENERATED = ROOT / "generated"
+SEED_PROVIDERS = ("mariadb_cloud", "akinon_appmaker")
+SEED_ENV = ("MARIADB_CLOUD_API_KEY", "MARIADB_CLOUD_BASE_URL", "AKINON_APPMAKER_ACCESS_TOKEN",
+            "AKINON_APPMAKER_BEARER_TOKEN", "AKINON_APPMAKER_BASE_URL")  # fmt: skip
 _counter = iter(range(10**6))
+
+
+@pytest.fixture(scope="session")
+def seed_packages() -> Iterator[None]:
+    """Put the generated seed packages on sys.path and hide credentials set in the environment."""
+    with pytest.MonkeyPatch.context() as patch:
+        for provider in SEED_PROVIDERS:
+            patch.syspath_prepend(str(GENERATED / provider))
+        for name in SEED_ENV:
+            patch.delenv(name, raising=False)
+        yield
 
 
 @pytest.fixture

@@ -15,19 +15,15 @@ import httpx
 import msgspec
 import pytest
 
-from tests.conftest import GENERATED
+from tests.conftest import SEED_ENV
 
 Handler = Callable[[httpx.Request], httpx.Response]
 
 
 @pytest.fixture(autouse=True)
-def _packages(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    for provider in ("mariadb_cloud", "akinon_appmaker"):
-        monkeypatch.syspath_prepend(str(GENERATED / provider))
-    for name in ("MARIADB_CLOUD_API_KEY", "MARIADB_CLOUD_BASE_URL", "AKINON_APPMAKER_BEARER_TOKEN",
-                 "AKINON_APPMAKER_ACCESS_TOKEN", "AKINON_APPMAKER_BASE_URL"):  # fmt: skip
+def _packages(seed_packages: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in SEED_ENV:  # a test may have set one
         monkeypatch.delenv(name, raising=False)
-    yield
 
 
 def _transport(handler: Handler, seen: list[httpx.Request]) -> httpx.Client:

@@ -20,17 +20,6 @@ from prism_server import run_prism
 PRISM_SEED = 20240501
 
 
-@pytest.fixture(scope="session", autouse=True)
-def generated_packages() -> Iterator[None]:
-    """Put generated/<provider> on sys.path and hide credentials set in the environment."""
-    with pytest.MonkeyPatch.context() as patch:
-        for provider in PROVIDERS:
-            patch.syspath_prepend(str(GENERATED / provider))
-        for name in CREDENTIAL_ENV:
-            patch.delenv(name, raising=False)
-        yield
-
-
 @pytest.fixture(scope="session")
 def prism() -> Iterator[dict[str, str]]:
     """Base URL of the Prism mocking each provider."""
@@ -80,3 +69,8 @@ async def make_client(prism: dict[str, str]) -> AsyncIterator[MakeClient]:
             await client.aclose()
         else:
             client.close()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _seed_packages(seed_packages: None) -> None:
+    """Every test here uses the generated seed packages (tests/conftest.py)."""

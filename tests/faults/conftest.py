@@ -24,17 +24,6 @@ from fault_support import (
 )
 
 
-@pytest.fixture(scope="session", autouse=True)
-def generated_packages() -> Iterator[None]:
-    """Put generated/<provider> on sys.path and hide credentials set in the environment."""
-    with pytest.MonkeyPatch.context() as patch:
-        for provider in PROVIDERS:
-            patch.syspath_prepend(str(GENERATED / provider))
-        for name in CREDENTIAL_ENV:
-            patch.delenv(name, raising=False)
-        yield
-
-
 @pytest.fixture(autouse=True)
 def no_secret_in_logs(caplog: pytest.LogCaptureFixture) -> Iterator[None]:
     """Capture every record at DEBUG; after the test, no record may mention a credential."""
@@ -66,3 +55,8 @@ async def make_client(server: FaultServer) -> AsyncIterator[MakeClient]:
     yield make
     for client in clients:
         await close(client)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _seed_packages(seed_packages: None) -> None:
+    """Every test here uses the generated seed packages (tests/conftest.py)."""
