@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import keyword
 import re
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -54,6 +55,17 @@ _NAME_RULES = {
     ),
     "class": (r"[A-Za-z][A-Za-z0-9_]*", "a valid Python class name", _LETTER_RULE),
     "method": (r"[A-Za-z][A-Za-z0-9_]*", "a valid method name", _LETTER_RULE),
+}
+# Modules a generated package must not be named after: importing it would hide them.
+_SHADOWED = frozenset(sys.stdlib_module_names) | {
+    "httpx",
+    "httpcore",
+    "h11",
+    "msgspec",
+    "anyio",
+    "certifi",
+    "idna",
+    "sniffio",
 }
 _FOLDER = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*")
 _PAGINATION_KEYS = {
@@ -215,6 +227,11 @@ def _check_names(config: ProviderConfig, data: Mapping[str, Any], origin: Origin
             continue  # reported once, for the package it comes from
         if _bad_name(key, value):
             errors.append(_name_error(key, value, origin.child(key), derived))
+        elif key == "package" and value in _SHADOWED:
+            source = f" (derived from {derived})" if derived else ""
+            errors.append(Diagnostic(origin.child(key), f"package {value!r}{source} would shadow the module "
+                                     f"{value!r} that generated code imports",
+                                     hint="set 'package:' in provider.yaml to another name"))  # fmt: skip
     for schema, name in config.schemas.items():
         if _bad_name("class", name):
             errors.append(_name_error("class", name, origin.child("schemas", schema)))

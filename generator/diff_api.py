@@ -33,6 +33,7 @@ from typing import Any
 from generator.config import ProviderConfig, parse_config
 from generator.diagnostics import Diagnostic, Origin, SpecError, split_pointer
 from generator.merge import Merged
+from generator.ir import ServerVariable
 from generator.normalize import servers_of
 from generator.operations import collect_operations, name_operations
 from generator.schemas import FORMATS, SchemaBuilder
@@ -105,6 +106,11 @@ _RULE_ROWS = (
     ("server-renamed", True, "`server=` with the old name fails"),
     ("server-url-changed", False, "the same name reaches the new address"),
     ("default-server-changed", False, "calls without `server=` go elsewhere; review it"),
+    ("server-variable-added", False, "a new optional client argument"),
+    ("server-variable-removed", True, "passing the argument fails"),
+    ("server-variable-value-added", False, "the argument accepts more"),
+    ("server-variable-value-removed", True, "passing the value fails"),
+    ("server-variable-default-changed", False, "calls without the argument go elsewhere; review it"),
 )
 RULES: Mapping[str, Rule] = {kind: Rule(breaking, reason) for kind, breaking, reason in _RULE_ROWS}
 
@@ -245,7 +251,7 @@ def _type_names(node: dict[str, Any]) -> list[str]:
         return ["object"]
     if "items" in node:
         return ["array"]
-    values = _list(node.get("enum"))
+    values = [node["const"]] if "const" in node else _list(node.get("enum"))
     return sorted({_JSON_TYPES.get(type(v), "any") for v in values if v is not None}) or ["any"]
 
 
@@ -261,6 +267,8 @@ def _label(document: Any, node: dict[str, Any], depth: int = 0) -> str:
         label = f"string ({node['format']})"
     if names == ["object"] and not node.get("properties") and node.get("additionalProperties"):
         label = "map"
+    if "const" in node:  # a Literal: another value is another type, in requests and responses alike
+        return f"{label} = {json.dumps(node['const'], sort_keys=True)}"
     enum = node.get("enum")
     return label + " enum" if isinstance(enum, list) and any(v is not None for v in enum) else label
 
@@ -595,8 +603,11 @@ def _scheme_changes(old_doc: dict[str, Any], new_doc: dict[str, Any]) -> Found:
 
 
 def _server_map(document: dict[str, Any]) -> dict[str, str]:
-    """Server name (as callers pass ``server=``) -> URL, in declared order; empty when none is declared."""
-    return {server.name: server.url for server in servers_of(document)} if document.get("servers") else {}
+    """Server name (as callers pass ``server=``) -> URL as declared (``{variables}`` kept), in declared
+    order; empty when none is declared. A variable's new default is reported on its own."""
+    return (
+        {server.name: server.template for server in servers_of(document)} if document.get("servers") else {}
+    )
 
 
 def _server_changes(old_doc: dict[str, Any], new_doc: dict[str, Any]) -> Found:
@@ -624,6 +635,41 @@ def _server_changes(old_doc: dict[str, Any], new_doc: dict[str, Any]) -> Found:
         found.append(
             ("default-server-changed", f"default server is now {defaults[1]!r} (was {defaults[0]!r})")
         )
+    return found + _server_variable_changes(old_doc, new_doc)
+
+
+def _server_variables(document: dict[str, Any]) -> dict[str, dict[str, ServerVariable]]:
+    """Server name -> its variables by name (the ``{name}`` in its URL)."""
+    servers = servers_of(document) if document.get("servers") else ()
+    return {server.name: {v.name: v for v in server.variables} for server in servers}
+
+
+def _server_variable_changes(old_doc: dict[str, Any], new_doc: dict[str, Any]) -> Found:
+    """Variables of the servers both documents name: a client argument each, values and default."""
+    before, after = _server_variables(old_doc), _server_variables(new_doc)
+    found: Found = []
+    for server in sorted(before.keys() & after.keys()):
+        old, new = before[server], after[server]
+        found += [("server-variable-removed", f"server {server!r}: variable {name!r} removed")
+                  for name in sorted(old.keys() - new.keys())]  # fmt: skip
+        found += [("server-variable-added", f"server {server!r}: variable {name!r} added (default "
+                   f"{new[name].default!r})") for name in sorted(new.keys() - old.keys())]  # fmt: skip
+        for name in sorted(old.keys() & new.keys()):
+            was, now = old[name], new[name]
+            if was.enum and now.enum:
+                found += [("server-variable-value-removed", f"server {server!r}: variable {name!r} no longer "
+                           f"accepts {value!r}") for value in was.enum if value not in now.enum]  # fmt: skip
+                found += [("server-variable-value-added", f"server {server!r}: variable {name!r} accepts "
+                           f"{value!r}") for value in now.enum if value not in was.enum]  # fmt: skip
+            elif now.enum:
+                found.append(("server-variable-value-removed", f"server {server!r}: variable {name!r} now "
+                              f"accepts only {', '.join(repr(v) for v in now.enum)}"))  # fmt: skip
+            elif was.enum:
+                found.append(("server-variable-value-added", f"server {server!r}: variable {name!r} accepts "
+                              "any value"))  # fmt: skip
+            if was.default != now.default:
+                found.append(("server-variable-default-changed", f"server {server!r}: variable {name!r} "
+                              f"defaults to {now.default!r} (was {was.default!r})"))  # fmt: skip
     return found
 
 

@@ -14,7 +14,7 @@ from generator.diagnostics import Origin
 
 __all__ = [
     "Client", "EnumMember", "EnumModel", "Field", "Model", "ModelModule", "Operation", "Package",
-    "Pager", "Param", "Resource", "Scheme", "Server",
+    "Pager", "Param", "Resource", "Scheme", "Server", "ServerArgument", "ServerVariable",
 ]  # fmt: skip
 
 
@@ -130,6 +130,7 @@ class Operation:
     body_spec: tuple[str, str] | None  # (media type, encoding) when not application/json
     delimited: tuple[tuple[str, str], ...]  # array query parameters sent as one value: (wire, delimiter)
     origin: Origin
+    open_body: bool = False  # the body holds a model keeping additionalProperties
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,9 +168,32 @@ class Scheme:
 
 
 @dataclass(frozen=True, slots=True)
+class ServerVariable:
+    """A ``{name}`` in a server URL: its default and, when declared, the values it may take."""
+
+    name: str
+    default: str
+    enum: tuple[str, ...]
+    doc: str
+    pointer: str  # where the spec declares it
+
+
+@dataclass(frozen=True, slots=True)
 class Server:
     name: str
-    url: str
+    url: str  # every variable at its default
+    doc: str
+    template: str = ""  # the URL as declared, ``{variable}`` placeholders kept
+    variables: tuple[ServerVariable, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ServerArgument:
+    """A client argument choosing a server variable (``region=``), for every server that has it."""
+
+    argument: str
+    variable: str
+    annotation: str  # ``Literal[...]`` when every server declaring it lists its values, else ``str``
     doc: str
 
 
@@ -185,6 +209,7 @@ class Client:
     resources: tuple[Resource, ...]
     has_basic: bool
     has_credential: bool  # a scheme other than basic
+    server_arguments: tuple[ServerArgument, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

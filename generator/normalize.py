@@ -35,11 +35,13 @@ from generator.ir import (
     Resource,
     Scheme,
     Server,
+    ServerArgument,
+    ServerVariable,
 )
 from generator.merge import Merged
 from generator.names import RESERVED, pascal, snake, words
 from generator.operations import OpSpec, ParamSpec, build_operation, collect_operations, name_operations
-from generator.schemas import EnumSpec, FieldSpec, ModelSpec, SchemaBuilder
+from generator.schemas import EXTRA_WIRE, EnumSpec, FieldSpec, ModelSpec, SchemaBuilder
 from generator.splitting import dump_json
 from generator.typeexpr import NONE, Type, msgspec_cannot_decode, render_type, union
 
@@ -52,7 +54,7 @@ class Specs:
 
     classes: dict[str, ModelSpec | EnumSpec]
     operations: tuple[OpSpec, ...]
-    kinds: Mapping[str, str]  # enum class -> "str" / "int", how msgspec sees it
+    kinds: Mapping[str, str]  # enum class -> "str" / "int", model with additionalProperties -> "open"
     params: Mapping[str, str]  # models that need a request view -> the name of that view
 
 
@@ -120,7 +122,7 @@ def collect(merged: Merged, config: ProviderConfig) -> Specs:
     return Specs(
         builder.classes,
         tuple(operations),
-        enum_kinds(builder.classes),
+        class_kinds(builder.classes),
         _request_views(builder.classes, roots),
     )
 
@@ -178,13 +180,17 @@ def _model(name: str, fields: list[Field], spec: ModelSpec, kinds: Mapping[str, 
     return Model(name, tuple(ordered), renames, doc, spec.origin, coerced)
 
 
-def enum_kinds(classes: Mapping[str, ModelSpec | EnumSpec]) -> dict[str, str]:
-    """How msgspec sees each enum class: ``str`` or ``int`` (other models are objects)."""
-    return {
-        name: "int" if all(isinstance(v, int) for _, v in spec.members) else "str"
-        for name, spec in classes.items()
-        if isinstance(spec, EnumSpec)
-    }
+def class_kinds(classes: Mapping[str, ModelSpec | EnumSpec]) -> dict[str, str]:
+    """How msgspec sees each enum class (``str`` or ``int``), and ``open`` for models keeping
+    ``additionalProperties`` (msgspec drops unknown keys, so the runtime decodes those);
+    other models are objects."""
+    kinds = {}
+    for name, spec in classes.items():
+        if isinstance(spec, EnumSpec):
+            kinds[name] = "int" if all(isinstance(v, int) for _, v in spec.members) else "str"
+        elif any(f.wire == EXTRA_WIRE for f in spec.fields):
+            kinds[name] = "open"
+    return kinds
 
 
 _THIRD_PARTY = ("httpx", "msgspec")
@@ -371,7 +377,24 @@ def _operation(op: OpSpec, specs: Specs, pagination: Pagination | None) -> Opera
         body_optional=body_param is not None and not op.body_required,
         body_spec=None if op.body_media[0] == "application/json" else op.body_media,
         delimited=tuple((p.wire, p.delimiter) for p in op.params if p.delimiter is not None),
+        open_body=_reaches_open(op.body, specs),
     )  # fmt: skip
+
+
+def _reaches_open(type_: Type | None, specs: Specs) -> bool:
+    """Whether a body holds a model keeping ``additionalProperties`` (its extras are merged in)."""
+    todo = sorted(_referenced([type_])) if type_ is not None else []
+    seen: set[str] = set()
+    while todo:
+        name = todo.pop()
+        spec = specs.classes.get(name)
+        if name in seen or not isinstance(spec, ModelSpec):
+            continue
+        if specs.kinds.get(name) == "open":
+            return True
+        seen.add(name)
+        todo += sorted(_referenced(f.type for f in spec.fields))
+    return False
 
 
 def _runtime_type(type_: Type, source: str, specs: Specs) -> str:
@@ -453,7 +476,7 @@ RUNTIME_NAMES = frozenset({"AsyncResource", "Operation", "RequestOptions", "Sync
                            "UnsetType", "OpenEnum", "Iterator", "AsyncIterator", "TypeAlias"}) | RESERVED  # fmt: skip
 # Names the package's _client.py and __init__.py define or import besides the client classes.
 _CLIENT_MODULE_NAMES = frozenset({"SyncClient", "AsyncClient", "SecurityScheme", "Mapping", "Literal",
-                                  "ServerName", "SERVERS", "SECURITY_SCHEMES", "DEFAULT_TIMEOUT", "TYPE_CHECKING",
+                                  "ServerName", "SERVERS", "SERVER_VARIABLES", "ServerVariable", "SECURITY_SCHEMES", "DEFAULT_TIMEOUT", "TYPE_CHECKING",
                                   "functools", "httpx", "importlib"})  # fmt: skip
 
 
@@ -543,10 +566,17 @@ def servers_of(document: dict[str, Any]) -> tuple[Server, ...]:
     """The named servers of a document (used by the client and by diff-api)."""
     servers = []
     used: set[str] = set()
-    for index, server in enumerate(s for s in document.get("servers") or [] if isinstance(s, dict)):
-        url = str(server.get("url", ""))
+    declared = [(i, s) for i, s in enumerate(document.get("servers") or []) if isinstance(s, dict)]
+    for index, (position, server) in enumerate(declared):
+        template = url = str(server.get("url", ""))
+        variables = []
         for variable, spec in (server.get("variables") or {}).items():
-            url = url.replace("{" + variable + "}", str(spec.get("default", "")))
+            spec = spec if isinstance(spec, dict) else {}
+            default = _text(str(spec.get("default", "")))
+            url = url.replace("{" + variable + "}", default)
+            enum = tuple(_text(str(v)) for v in spec.get("enum") or [] if isinstance(v, (str, int, float)))
+            pointer = join_pointer("servers", str(position), "variables", variable)
+            variables.append(ServerVariable(variable, default, enum, _text(spec.get("description")), pointer))
         label = [
             w
             for w in words(_text(server.get("description")))
@@ -555,8 +585,34 @@ def servers_of(document: dict[str, Any]) -> tuple[Server, ...]:
         name = snake("_".join(label[:3])) if label else ("default" if index == 0 else f"server_{index + 1}")
         name = name if name not in used else f"{name}_{index + 1}"
         used.add(name)
-        servers.append(Server(name, url, _text(server.get("description"))))
-    return tuple(servers) or (Server("default", "", "No server is declared: pass base_url."),)
+        servers.append(Server(name, url, _text(server.get("description")), template, tuple(variables)))
+    return tuple(servers) or (Server("default", "", "No server is declared: pass base_url.", ""),)
+
+
+def _server_arguments(
+    servers: tuple[Server, ...], schemes: tuple[Scheme, ...], merged: Merged, errors: list[Diagnostic]
+) -> tuple[ServerArgument, ...]:
+    """One client argument per server variable name, typed by the values its servers allow."""
+    declared: dict[str, list[ServerVariable]] = {}
+    for variable in (v for server in servers for v in server.variables):
+        declared.setdefault(variable.name, []).append(variable)
+    taken = _CLIENT_ARGUMENTS | {a for s in schemes for a in s.arguments} | {"ServerName"}
+    found: dict[str, ServerArgument] = {}
+    for name in sorted(declared):
+        argument = snake(name, frozenset(taken))
+        if argument in found:
+            errors.append(Diagnostic(merged.origin_of(declared[name][0].pointer), f"server variables {found[argument].variable!r} "
+                                     f"and {name!r} both map to the client argument {argument!r}",
+                                     hint="rename one of the server variables"))  # fmt: skip
+            continue
+        variants = declared[name]
+        values = list(dict.fromkeys(v for variable in variants for v in variable.enum))
+        literal = all(variable.enum for variable in variants)
+        annotation = f"Literal[{', '.join(repr(v) for v in values)}]" if literal else "str"
+        defaults = ", ".join(dict.fromkeys(repr(v.default) for v in variants))
+        doc = next((v.doc for v in variants if v.doc), "") or f"the server URL's ``{{{name}}}``"
+        found[argument] = ServerArgument(argument, name, annotation, f"{doc} (default {defaults})")
+    return tuple(found[a] for a in sorted(found))
 
 
 def _reserved_names(specs: Specs, client: Client) -> list[Diagnostic]:
@@ -644,9 +700,10 @@ def normalize(merged: Merged, config: ProviderConfig) -> Package:
                                      f"to models/{module}.py", hint="rename one in provider.yaml 'schemas:'"))  # fmt: skip
         seen[module] = name
     schemes = _schemes(document, config.env_prefix, errors, merged)
-    client = Client(config.client, "Async" + config.client, config.env_prefix, schemes, servers_of(document),
+    servers = servers_of(document)
+    client = Client(config.client, "Async" + config.client, config.env_prefix, schemes, servers,
                     _resources(specs, document, config), any(s.is_basic for s in schemes),
-                    any(not s.is_basic for s in schemes))  # fmt: skip
+                    any(not s.is_basic for s in schemes), _server_arguments(servers, schemes, merged, errors))  # fmt: skip
     errors += _reserved_names(specs, client) + _client_name_clashes(config, client)
     errors += _long_module_names(modules, specs, client) + _pager_clashes(client)
     example = _example(client, config, errors)

@@ -31,14 +31,18 @@ from typing import Any
 from generator.diagnostics import Diagnostic, Origin, join_pointer
 from generator.merge import Merged
 from generator.names import constant, pascal, snake
-from generator.typeexpr import ANY, NONE, Type, dict_of, list_of, model, prim, tagged, union
+from generator.typeexpr import ANY, NONE, Type, dict_of, list_of, literal, model, prim, tagged, union
 
-__all__ = ["ABSENT", "EnumSpec", "FieldSpec", "ModelSpec", "SchemaBuilder"]
+__all__ = ["ABSENT", "EXTRA_WIRE", "EnumSpec", "FieldSpec", "ModelSpec", "SchemaBuilder"]
 
 FORMATS = {"date-time": "datetime.datetime", "date": "datetime.date", "uuid": "uuid.UUID",
             "binary": "bytes", "byte": "bytes"}  # fmt: skip
 _PRIMITIVES = {"string": "str", "integer": "int", "number": "float", "boolean": "bool", "null": "None"}
 _REF_PREFIX = "#/components/schemas/"
+# The wire name of the field holding ``additionalProperties`` next to ``properties``: the runtime
+# fills it with the keys the schema does not name when decoding, and merges it into its object
+# when encoding. No JSON body carries it.
+EXTRA_WIRE = "(additional properties)"
 _UNRENAMEABLE = re.compile(r'["\\\x00-\x1f]')  # msgspec refuses these in a renamed field
 
 
@@ -223,6 +227,12 @@ class SchemaBuilder:
         return union(base, NONE) if nullable else base
 
     def _plain_type(self, schema: dict[str, Any], hint: str, pointer: str) -> Type:
+        if "const" in schema:
+            value = schema["const"]
+            if value is None:
+                return NONE
+            if isinstance(value, (str, int)) and not isinstance(value, bool):
+                return literal(value)  # other constants keep their declared type
         kinds = schema.get("type")
         if isinstance(kinds, list):
             found = [self._plain_type({**schema, "type": k}, hint, pointer) for k in kinds if k != "null"]
@@ -320,7 +330,25 @@ class SchemaBuilder:
                 continue
             seen[python] = wire
             fields.append(self._field(name, wire, python, prop, wire in required, where))
+        extra = schema.get("additionalProperties")
+        if extra is True or (isinstance(extra, dict) and fields):
+            fields.append(self._extra_field(name, extra, seen, pointer))
         return ModelSpec(name, tuple(fields), _doc(schema), self.origin(pointer))
+
+    def _extra_field(self, owner: str, extra: Any, seen: dict[str, str], pointer: str) -> FieldSpec:
+        """The field keeping the properties a schema does not name (``additionalProperties``)."""
+        where = pointer + "/additionalProperties"
+        if EXTRA_WIRE in seen.values():
+            self.errors.append(Diagnostic(self.origin(pointer + join_pointer("properties", EXTRA_WIRE)),
+                                          f"property name {EXTRA_WIRE!r} is reserved for additionalProperties",
+                                          hint="rename the property in the spec"))  # fmt: skip
+        value = ANY if extra is True or not extra else self.type_of(extra, owner + "Value", where)
+        python = "additional_properties"
+        while python in seen:
+            python += "_"
+        doc = "The properties the schema does not name (``additionalProperties``)."
+        return FieldSpec(python, EXTRA_WIRE, dict_of(value), False, "msgspec.field(default_factory=dict)",
+                         False, False, doc, self.origin(where))  # fmt: skip
 
     def _field(
         self, owner: str, wire: str, python: str, prop: Any, required: bool, pointer: str
@@ -349,6 +377,8 @@ class SchemaBuilder:
             if isinstance(spec, EnumSpec):
                 return next((f"{spec.name}.{m}" for m, v in spec.members if v == value), None)
             return None
+        if kind.kind == "literal":
+            return repr(value) if any(type(v) is type(value) and v == value for v in kind.values) else None
         if kind.kind in ("list", "dict") and value in ([], {}):
             return f"msgspec.field(default_factory={kind.kind})"
         if kind.name == "float" and isinstance(value, (int, float)) and not isinstance(value, bool):

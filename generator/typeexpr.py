@@ -16,6 +16,7 @@ __all__ = [
     "Type",
     "dict_of",
     "list_of",
+    "literal",
     "model",
     "msgspec_cannot_decode",
     "prim",
@@ -37,6 +38,7 @@ class Type:
     args: tuple[Type, ...] = ()
     tag_field: str = ""  # a union with an OpenAPI discriminator: the property naming the member
     tags: tuple[tuple[str, str], ...] = ()  # (tag value, member class name), as declared
+    values: tuple[str | int, ...] = ()  # a literal's values (``const``), as declared
 
     def walk(self) -> Iterator[Type]:
         """This type and every type inside it."""
@@ -57,6 +59,11 @@ def model(name: str) -> Type:
     return Type("model", name)
 
 
+def literal(value: str | int) -> Type:
+    """``Literal[value]``: a ``const`` of a string or an integer."""
+    return Type("literal", values=(value,))
+
+
 def list_of(item: Type) -> Type:
     return Type("list", args=(item,))
 
@@ -72,7 +79,9 @@ NONE = prim("None")
 def union(*types: Type) -> Type:
     """A flattened union without duplicates, ``None`` last; a single member is itself.
 
-    A discriminated union stays one member, so its tags are kept."""
+    A discriminated union stays one member, so its tags are kept. Literals merge into one
+    ``Literal[...]`` where the first stood, and a literal value that ``str`` or ``int`` already
+    admits is dropped (``Literal["a"] | str`` is ``str``)."""
     members: list[Type] = []
     for member in types:
         for item in member.args if member.kind == "union" and not member.tag_field else (member,):
@@ -80,8 +89,25 @@ def union(*types: Type) -> Type:
                 members.append(item)
     if ANY in members:
         return ANY
+    members = _merge_literals(members)
     members.sort(key=lambda t: t == NONE)
     return members[0] if len(members) == 1 else Type("union", args=tuple(members))
+
+
+def _merge_literals(members: list[Type]) -> list[Type]:
+    literals = [m for m in members if m.kind == "literal"]
+    if not literals:
+        return members
+    wide = {prim("str"): str, prim("int"): int}
+    admitted = tuple(kind for t, kind in wide.items() if t in members)
+    values: list[str | int] = []
+    for value in (v for m in literals for v in m.values):
+        if value not in values and not isinstance(value, admitted):
+            values.append(value)
+    merged = [Type("literal", values=tuple(values))] if values else []
+    first = members.index(literals[0])
+    rest = [m for m in members if m.kind != "literal"]
+    return rest[:first] + merged + rest[first:]
 
 
 def tagged(type_: Type, field: str, tags: tuple[tuple[str, str], ...]) -> Type:
@@ -98,7 +124,7 @@ def render_type(type_: Type, *, resource: bool = False, params: Mapping[str, str
     if type_.kind == "model":
         return (params or {}).get(type_.name, type_.name)
     if type_.kind == "literal":
-        return f"Literal[{type_.name}]"
+        return f"Literal[{', '.join(repr(v) for v in type_.values)}]"
     inner = [render_type(arg, resource=resource, params=params) for arg in type_.args]
     if type_.kind == "list":
         return f"{'List' if resource else 'list'}[{inner[0]}]"
@@ -110,21 +136,26 @@ def render_type(type_: Type, *, resource: bool = False, params: Mapping[str, str
     return " | ".join(inner)
 
 
-def _msgspec_kind(type_: Type, models: Mapping[str, str]) -> str | None:
+def _msgspec_kinds(type_: Type, models: Mapping[str, str]) -> set[str]:
     if type_.kind == "model":
-        return models.get(type_.name, "object")
+        return {models.get(type_.name, "object")}
     if type_.kind in ("dict", "list"):
-        return "object" if type_.kind == "dict" else "array"
-    return _PRIM_KINDS.get(type_.name) if type_.kind == "prim" else None
+        return {"object" if type_.kind == "dict" else "array"}
+    if type_.kind == "literal":
+        return {"str" if isinstance(v, str) else "int" for v in type_.values}
+    return {_PRIM_KINDS[type_.name]} if type_.kind == "prim" and type_.name in _PRIM_KINDS else set()
 
 
 def msgspec_cannot_decode(type_: Type, models: Mapping[str, str]) -> bool:
     """Whether ``type_`` holds a union msgspec rejects: two members of one kind (two objects, two
-    arrays, two string-like types such as ``str | datetime``...). ``models`` maps an enum's
-    class name to ``str`` or ``int``; other model names are objects."""
+    arrays, two string-like types such as ``str | datetime``...), or a model that keeps unknown
+    keys. ``models`` maps an enum's class name to ``str`` or ``int``, such a model to ``open``;
+    other model names are objects."""
     for inner in type_.walk():
+        if inner.kind == "model" and models.get(inner.name) == "open":
+            return True
         if inner.kind == "union":
-            kinds = [k for k in (_msgspec_kind(arg, models) for arg in inner.args) if k is not None]
+            kinds = [k for arg in inner.args for k in _msgspec_kinds(arg, models)]
             if len(kinds) != len(set(kinds)):
                 return True
     return False

@@ -171,12 +171,12 @@ def request_fields_pair() -> tuple[Doc, Doc]:
     old_invite = obj(
         ["name"], email=STRING, name=STRING, role={"type": "string", "enum": ["admin", "member", "owner"]},
         age=INTEGER, note=NULLABLE_STRING, nickname=STRING, team=obj(id=STRING), legacy=STRING,
-        id={"type": "string", "readOnly": True},
+        id={"type": "string", "readOnly": True}, version={"const": "v1"},
     )  # fmt: skip
     new_invite = obj(
         ["email"], email=STRING, name=STRING, role={"type": "string", "enum": ["admin", "member", "guest"]},
         age=STRING, note=STRING, nickname=NULLABLE_STRING, team=obj(["slug"], slug=STRING), expires=INTEGER,
-        id={"type": "integer", "readOnly": True},
+        id={"type": "integer", "readOnly": True}, version={"const": "v2"},
     )  # fmt: skip
     route = "POST /organization/v1/invites"
     old = api({route: {"tags": ["Invites"], "requestBody": json_body(ref("Invite"))}}, {"Invite": old_invite})
@@ -187,7 +187,7 @@ def request_fields_pair() -> tuple[Doc, Doc]:
 REQUEST_FIELDS = """\
 ## acme
 
-7 breaking, 4 non-breaking changes
+8 breaking, 4 non-breaking changes
 
 - **breaking** invites.create (POST /organization/v1/invites): request field 'age' changed type from 'integer' to 'string'
 - **breaking** invites.create (POST /organization/v1/invites): request field 'email' is now required
@@ -196,6 +196,7 @@ REQUEST_FIELDS = """\
 - **breaking** invites.create (POST /organization/v1/invites): request field 'role': enum value 'owner' removed
 - **breaking** invites.create (POST /organization/v1/invites): request field 'team.id' removed
 - **breaking** invites.create (POST /organization/v1/invites): request field 'team.slug' added (required)
+- **breaking** invites.create (POST /organization/v1/invites): request field 'version' changed type from 'string = "v1"' to 'string = "v2"'
 - non-breaking invites.create (POST /organization/v1/invites): request field 'expires' added (optional)
 - non-breaking invites.create (POST /organization/v1/invites): request field 'name' is now optional
 - non-breaking invites.create (POST /organization/v1/invites): request field 'nickname' is now nullable
@@ -310,6 +311,34 @@ SERVERS = """\
 """
 
 
+def server_variables_pair() -> tuple[Doc, Doc]:
+    def server(variables: Doc) -> list[Doc]:
+        return [{"url": "https://{region}.{zone}.example.com/{version}", "description": "Production",
+                 "variables": variables}]  # fmt: skip
+
+    old = api({"GET /pets": {}}, servers=server({
+        "region": {"default": "eu", "enum": ["eu", "us", "ap"]}, "zone": {"default": "a"}, "version": {"default": "v1"},
+        "tier": {"default": "free"}}))  # fmt: skip
+    new = api({"GET /pets": {}}, servers=server({
+        "region": {"default": "us", "enum": ["eu", "us", "sa"]}, "zone": {"default": "a", "enum": ["a", "b"]},
+        "version": {"default": "v1"}, "port": {"default": "443"}}))  # fmt: skip
+    return old, new
+
+
+SERVER_VARIABLES = """\
+## acme
+
+3 breaking, 3 non-breaking changes
+
+- **breaking** client: server 'production': variable 'region' no longer accepts 'ap'
+- **breaking** client: server 'production': variable 'tier' removed
+- **breaking** client: server 'production': variable 'zone' now accepts only 'a', 'b'
+- non-breaking client: server 'production': variable 'port' added (default '443')
+- non-breaking client: server 'production': variable 'region' accepts 'sa'
+- non-breaking client: server 'production': variable 'region' defaults to 'us' (was 'eu')
+"""
+
+
 def references_pair() -> tuple[Doc, Doc]:
     """Recursive schemas end, ``allOf`` parts merge, ``X | null`` as ``oneOf`` is a nullable X."""
 
@@ -346,6 +375,7 @@ SCENARIOS = {
     "responses": (responses_pair, RESPONSES),
     "auth": (auth_pair, AUTH),
     "servers": (servers_pair, SERVERS),
+    "server_variables": (server_variables_pair, SERVER_VARIABLES),
     "references": (references_pair, REFERENCES),
 }
 

@@ -11,9 +11,12 @@ from __future__ import annotations
 
 import datetime
 import json
+import re
+import typing
 import uuid
 from collections.abc import Callable
-from typing import Any
+from pathlib import Path
+from typing import Any, Literal
 
 import httpx
 import msgspec
@@ -130,25 +133,44 @@ def test_type_arrays_and_the_null_type_of_openapi_3_1(generated_package: Generat
         _client(package, _replying({"a": 1.5, "b": None}), []).things.fetch()
 
 
-def test_const_keeps_only_its_declared_type(generated_package: Generate) -> None:
-    schema = {"type": "object", "required": ["kind", "bare"],
-              "properties": {"kind": {"type": "string", "const": "cat"}, "bare": {"const": 1}}}  # fmt: skip
-    package, result = _fetch(generated_package, schema, {"kind": "dog", "bare": "x"})
-    assert (result.kind, result.bare) == ("dog", "x")  # partial: str and Any, the constant is not checked
-    with pytest.raises(package.ResponseValidationError):
-        _client(package, _replying({"kind": 1, "bare": 1}), []).things.fetch()
+def test_const_of_a_string_or_an_integer_is_a_checked_literal(generated_package: Generate) -> None:
+    schema = {"type": "object", "required": ["kind", "bare", "level"],
+              "properties": {"kind": {"type": "string", "const": "cat"}, "bare": {"const": 1},
+                             "level": {"oneOf": [{"const": "low"}, {"const": "high"}, {"type": "integer"}]}}}  # fmt: skip
+    package, result = _fetch(generated_package, schema, {"kind": "cat", "bare": 1, "level": "high"})
+    assert (result.kind, result.bare, result.level) == ("cat", 1, "high")
+    hints = typing.get_type_hints(type(result))
+    assert hints["kind"] == Literal["cat"] and hints["bare"] == Literal[1]
+    assert hints["level"] == Literal["low", "high"] | int
+    for wrong in ({"kind": "dog", "bare": 1, "level": 2}, {"kind": "cat", "bare": 2, "level": 2},
+                  {"kind": "cat", "bare": 1, "level": "medium"}):  # fmt: skip
+        with pytest.raises(package.ResponseValidationError):
+            _client(package, _replying(wrong), []).things.fetch()
 
 
-@pytest.mark.xfail(strict=True, reason="not yet: const is not mapped to Literal[...]")
-def test_const_is_a_literal(generated_package: Generate) -> None:
-    schema = {
-        "type": "object",
-        "required": ["kind"],
-        "properties": {"kind": {"type": "string", "const": "cat"}},
-    }
-    package, _ = _fetch(generated_package, schema, {"kind": "cat"})
+def test_const_sent_in_a_request_body_is_a_literal_argument(generated_package: Generate) -> None:
+    body = {"type": "object", "required": ["type"], "properties": {"type": {"const": "function"}}}
+    operation = {"operationId": "create", "tags": ["things"], "responses": {"204": {"description": "done"}},
+                 "requestBody": {"required": True, "content": {"application/json": {"schema": body}}}}  # fmt: skip
+    package = generated_package({"a.json": _doc({"/things": {"post": operation}})})
+    seen: list[httpx.Request] = []
+    _client(package, _replying(status=204), seen).things.create(type="function")
+    assert json.loads(seen[0].content) == {"type": "function"}
+    assert typing.get_type_hints(package.Api(base_url=BASE).things.create)["type"] == Literal["function"]
+
+
+def test_const_null_is_none_and_other_constants_keep_their_declared_type(generated_package: Generate) -> None:
+    schema = {"type": "object", "required": ["nothing", "ratio", "flag"],
+              "properties": {"nothing": {"const": None}, "ratio": {"type": "number", "const": 0.5},
+                             "flag": {"type": "boolean", "const": True}}}  # fmt: skip
+    package, result = _fetch(generated_package, schema, {"nothing": None, "ratio": 0.25, "flag": False})
+    assert (result.nothing, result.ratio, result.flag) == (
+        None,
+        0.25,
+        False,
+    )  # the value itself is not checked
     with pytest.raises(package.ResponseValidationError):
-        _client(package, _replying({"kind": "dog"}), []).things.fetch()
+        _client(package, _replying({"nothing": 1, "ratio": 0.5, "flag": True}), []).things.fetch()
 
 
 def test_an_empty_enum_is_a_plain_string(generated_package: Generate) -> None:
@@ -183,14 +205,39 @@ def test_typed_and_free_form_additional_properties(generated_package: Generate) 
         _client(package, _replying({"counts": {"a": "x"}}), []).things.fetch()
 
 
-def test_additional_properties_next_to_properties_are_dropped(generated_package: Generate) -> None:
-    schema = {
-        "type": "object",
-        "properties": {"id": {"type": "string"}},
-        "additionalProperties": {"type": "string"},
+def test_additional_properties_next_to_properties_are_kept(generated_package: Generate) -> None:
+    schemas = {
+        "Labels": {"type": "object", "properties": {"id": {"type": "string"}}, "additionalProperties": {"type": "integer"}},
+        "Free": {"type": "object", "properties": {"additional_properties": {"type": "string"}}, "additionalProperties": True},
+        "Box": {"type": "object", "properties": {"labels": {"type": "array", "items": _ref("Labels")}, "free": _ref("Free")}},
+    }  # fmt: skip
+    body = {
+        "labels": [{"id": "1", "a": 2}, {"b": 3}],
+        "free": {"additional_properties": "x", "n": [1, {"m": None}]},
     }
-    _, result = _fetch(generated_package, schema, {"id": "1", "extra": "kept?"})
-    assert result.id == "1" and not hasattr(result, "extra")  # partial: the extra keys are not kept
+    package, result = _fetch(generated_package, _ref("Box"), body, **schemas)
+    assert result.labels == [package.Labels(id="1", additional_properties={"a": 2}),
+                             package.Labels(additional_properties={"b": 3})]  # fmt: skip
+    assert result.free.additional_properties == "x"  # a property of that name keeps it; the extras move aside
+    assert result.free.additional_properties_ == {"n": [1, {"m": None}]}
+    with pytest.raises(package.ResponseValidationError):
+        _client(package, _replying({"labels": [{"a": "not an integer"}]}), []).things.fetch()
+    _, top = _fetch(generated_package, _ref("Labels"), {"id": "2", "c": 4}, **schemas)
+    assert (top.id, top.additional_properties) == ("2", {"c": 4})
+
+
+def test_additional_properties_next_to_properties_are_sent(generated_package: Generate) -> None:
+    schemas = {
+        "Labels": {"type": "object", "properties": {"id": {"type": "string"}}, "additionalProperties": {"type": "integer"}},
+        "Box": {"type": "object", "properties": {"labels": {"type": "array", "items": _ref("Labels")}}},
+    }  # fmt: skip
+    operation = {"operationId": "create", "tags": ["things"], "responses": {"204": {"description": "done"}},
+                 "requestBody": {"required": True, "content": {"application/json": {"schema": _ref("Box")}}}}  # fmt: skip
+    package = generated_package({"a.json": _doc({"/things": {"post": operation}}, schemas)})
+    seen: list[httpx.Request] = []
+    labels = [package.Labels(id="1", additional_properties={"a": 2, "id": 9}), package.Labels()]
+    _client(package, _replying(status=204), seen).things.create(labels=labels)
+    assert json.loads(seen[0].content) == {"labels": [{"id": "1", "a": 2}, {}]}  # a named property wins
 
 
 def test_recursive_and_mutually_recursive_schemas(generated_package: Generate) -> None:
@@ -385,14 +432,28 @@ def test_server_variables_take_their_defaults(generated_package: Generate) -> No
     assert str(seen[0].url) == "https://eu.api.example.test/v2/things"
 
 
-@pytest.mark.xfail(strict=True, reason="not yet: a server variable can only be changed through base_url=")
 def test_server_variables_can_be_chosen(generated_package: Generate) -> None:
-    servers = [{"url": "https://{region}.api.example.test", "variables": {"region": {"default": "eu"}}}]
+    servers = [{"url": "https://{region}.api.example.test/{version}", "description": "Production",
+                "variables": {"region": {"default": "eu", "enum": ["eu", "us"]}, "version": {"default": "v2"}}},
+               {"url": "http://localhost:{port}", "description": "Local",
+                "variables": {"port": {"default": "8080", "description": "the port"}}}]  # fmt: skip
     package = generated_package({"a.json": _doc(_parameters_operation([]), servers=servers)})
     seen: list[httpx.Request] = []
     http = httpx.Client(transport=httpx.MockTransport(lambda r: seen.append(r) or httpx.Response(204)))
     package.Api(http_client=http, region="us").things.fetch()
-    assert str(seen[0].url) == "https://us.api.example.test/things"
+    package.Api(http_client=http, region="us", version="v3").things.fetch()
+    package.Api(http_client=http, server="local", port="9000").things.fetch()
+    assert [str(r.url) for r in seen] == ["https://us.api.example.test/v2/things",
+                                          "https://us.api.example.test/v3/things", "http://localhost:9000/things"]  # fmt: skip
+    hints = typing.get_type_hints(package.Api.__init__)
+    assert hints["region"] == Literal["eu", "us"] | None and hints["port"] == str | None
+    with pytest.raises(ValueError, match="'asia' is not one of 'eu', 'us'"):
+        package.Api(region="asia")
+    with pytest.raises(ValueError, match="server 'local' has no variable 'region'"):
+        package.Api(server="local", region="us")
+    assert package.Api(base_url="https://other.test", region="us").base_url == "https://other.test"
+    assert package.AsyncApi(region="us").base_url == "https://us.api.example.test/v2"
+    assert "port: the port (default '8080')" in package.Api.__doc__
 
 
 def _secured(schemes: dict[str, Any], security: list[dict[str, list[str]]]) -> dict[str, Any]:
@@ -464,3 +525,25 @@ def test_formats_int64_float_uuid_date_byte_and_binary(generated_package: Genera
     assert result.at == datetime.datetime(2024, 2, 29, 12, tzinfo=datetime.timezone.utc)
     assert result.blob == b"hi" and result.raw == b"\x00\x01"  # both base64 inside JSON
     assert json.loads(msgspec.json.encode(result)) == body
+
+
+# -- the table ------------------------------------------------------------------------------------------------
+
+
+def test_the_feature_table_names_only_tests_and_golden_cases_that_exist() -> None:
+    root = Path(__file__).resolve().parent
+    table = (root.parent / "docs" / "feature-support.md").read_text(encoding="utf-8")
+    lines = table.splitlines()
+    start = lines.index("| feature | status | how it maps | runtime test | golden case |") + 2
+    rows = [line for line in lines[start:] if line.startswith("|")]
+    assert len(rows) == 28 and all(row.startswith("| ") for row in rows)
+    defined = {path: path.read_text(encoding="utf-8") for path in root.rglob("test_*.py")}
+    cases = {p.name for p in (root / "golden").iterdir() if (p / "expected").is_dir()}
+    for row in rows:
+        *_, tests, golden = [cell.strip() for cell in row.strip("|").split(" | ")]
+        names = re.findall(r"`(?:[\w/]+\.py::)?(test_\w+)`", tests)
+        assert names, row
+        for name in names:
+            assert any(f"def {name}(" in text for text in defined.values()), name
+        named_cases = re.findall(r"`(\w+)`", re.sub(r"\([^)]*\)", "", golden))
+        assert named_cases and set(named_cases) <= cases, row

@@ -185,7 +185,11 @@ def test_hostile_text_round_trips_into_docs_defaults_and_enum_values(
     assert inspect.signature(method).parameters["q"].default == text
     assert "``GET /pets/{petId}``" in method.__doc__ and _norm(method.__doc__).startswith(_norm(text))
     client = importlib.import_module(package.__name__ + "._client")
-    assert dict(client.SERVERS) == {"says_hi_and": "https://eu.example.com/v1"}  # named after its description
+    assert dict(client.SERVERS) == {
+        "says_hi_and": "https://{region}.example.com/v1"
+    }  # named after its description
+    assert package.Api(key="k").base_url == "https://eu.example.com/v1"
+    assert f"region: {_norm(text)}" in _norm(package.Api.__doc__)  # the variable's description
     values = [member.value for member in package.Kind]
     assert values == [text, *TRICKY_VALUES]
     for value in values:
@@ -450,6 +454,12 @@ REJECTED: dict[str, tuple[Any, list[str]]] = {
         ["specs/acme/a.json#/components/securitySchemes/token: security schemes 'key' and 'token' both take the "
          "client argument 'token'\n  hint: rename one of the security schemes"],
     ),  # fmt: skip
+    "two server variables, one client argument": (
+        {**_server_variables(["a-b"]), "servers": [{"url": "https://{a-b}.{a_b}.test",
+                                                    "variables": {"a-b": {"default": "x"}, "a_b": {"default": "y"}}}]},
+        ["specs/acme/a.json#/servers/0/variables/a_b: server variables 'a-b' and 'a_b' both map to the client "
+         "argument 'a_b'\n  hint: rename one of the server variables"],
+    ),  # fmt: skip
     "a lone surrogate": (
         '{"openapi": "3.1.0", "info": {"title": "T\\ud83d", "version": "1"}, "paths": {}}',
         ["specs/acme/a.json#/info/title: lone surrogate '\\ud83d' in a string: not Unicode text"
@@ -631,6 +641,12 @@ def test_provider_yaml_names_used_verbatim_are_validated(make_provider: MakeProv
         ("class", ["specs/class/provider.yaml#/package: package 'class' (derived from the folder name 'class') is "
                    "not a valid Python package name\n  hint: set 'package:' in provider.yaml to letters, digits and "
                    "'_', not starting with a digit, and not a Python keyword"]),
+        ("types", ["specs/types/provider.yaml#/package: package 'types' (derived from the folder name 'types') would "
+                   "shadow the module 'types' that generated code imports\n  hint: set 'package:' in provider.yaml "
+                   "to another name"]),
+        ("httpx", ["specs/httpx/provider.yaml#/package: package 'httpx' (derived from the folder name 'httpx') would "
+                   "shadow the module 'httpx' that generated code imports\n  hint: set 'package:' in provider.yaml "
+                   "to another name"]),
         ("_x", ["specs/_x/provider.yaml#/distribution: distribution '-x' (derived from the package name '_x') is not "
                 "a valid distribution name (PEP 508)\n  hint: set 'distribution:' in provider.yaml to letters, "
                 "digits, '.', '_' and '-', starting and ending with a letter or digit"]),

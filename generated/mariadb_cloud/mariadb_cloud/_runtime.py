@@ -95,6 +95,7 @@ __all__ = [
     "paginate_cursor",
     "apaginate_cursor",
     "resolve_base_url",
+    "ServerVariable",
     "Discriminator",
     "OneOf",
     "coerce",
@@ -229,6 +230,8 @@ class Operation(Generic[_T]):
     (application/x-www-form-urlencoded), ``multipart`` (bytes fields become
     files) or ``content`` (bytes or text sent as they are, as ``body_type``).
     ``delimited`` gives array query parameters that are sent as one delimited value.
+    ``open_body`` says the body holds models keeping ``additionalProperties``: their
+    extras are merged into their objects on the wire.
     """
 
     method: str
@@ -240,6 +243,7 @@ class Operation(Generic[_T]):
     body_type: str = "application/json"
     body_encoding: Literal["json", "form", "multipart", "content"] = "json"
     delimited: Mapping[str, str] = field(default_factory=dict[str, str], hash=False)
+    open_body: bool = False
 
 
 class RequestOptions(TypedDict, total=False):
@@ -442,13 +446,36 @@ def _form_value(value: object) -> str:
     return _scalar(value)
 
 
+# The wire name of a model's additionalProperties field (generated models rename it to this):
+# decoding fills it with the keys the schema does not name, encoding merges it into its object.
+_EXTRA_WIRE = "(additional properties)"
+
+
+def _merge_extras(value: object) -> object:
+    """A body as builtins with every model's additionalProperties merged into its object
+    (a property the model names wins over an extra of the same name)."""
+    if isinstance(value, dict):
+        items = cast("dict[str, object]", value)
+        extras = items.get(_EXTRA_WIRE)
+        merged = {k: _merge_extras(v) for k, v in items.items() if k != _EXTRA_WIRE}
+        for k, v in cast("dict[str, object]", extras if isinstance(extras, dict) else {}).items():
+            merged.setdefault(k, _merge_extras(v))
+        return merged
+    if isinstance(value, list):
+        return [_merge_extras(item) for item in cast("list[object]", value)]
+    return value
+
+
 def _encode_body(op: Operation[Any], body: object) -> dict[str, Any]:
     """The httpx ``build_request`` arguments that carry ``body`` as ``op`` says."""
     if op.body_encoding == "json":
-        return {"content": msgspec.json.encode(body)}
+        return {
+            "content": msgspec.json.encode(_merge_extras(msgspec.to_builtins(body)) if op.open_body else body)
+        }
     if op.body_encoding == "content":
         return {"content": body if isinstance(body, (bytes, bytearray)) else str(body).encode()}
     fields: object = msgspec.to_builtins(body, builtin_types=(bytes, bytearray))
+    fields = _merge_extras(fields) if op.open_body else fields
     mapping = cast("dict[str, object]", fields) if isinstance(fields, dict) else {}
     items = [(str(k), v) for k, v in mapping.items() if v is not None]
     if op.body_encoding == "form":
@@ -1245,23 +1272,73 @@ def _convert_one(value: object, tp: Any) -> object:
     if target is not None and isinstance(value, target) and (target is bool or not isinstance(value, bool)):
         return value
     convert = cast("Callable[[object, Any], object]", msgspec.convert)
-    return convert(value, tp)
+    extra = _extra_field(tp) if target is not None else None
+    if extra is None or not isinstance(value, dict):
+        return convert(value, tp)
+    items = cast("dict[str, object]", value)
+    result = convert(items, tp)  # the named properties; unknown keys are ignored
+    name, extras_type, named = extra
+    setattr(result, name, coerce({k: v for k, v in items.items() if k not in named}, extras_type))
+    return result
+
+
+@functools.lru_cache(maxsize=None)
+def _extra_field(cls: Any) -> tuple[str, Any, frozenset[str]] | None:
+    """(attribute, type, wire names of the named properties) of a model's additionalProperties."""
+    if not issubclass(cls, msgspec.Struct):
+        return None
+    for info in msgspec.structs.fields(cls):
+        if info.encode_name == _EXTRA_WIRE:
+            named = frozenset(f.encode_name for f in msgspec.structs.fields(cls)) - {_EXTRA_WIRE}
+            return info.name, info.type, named
+    return None
 
 
 # --------------------------------------------------------------------------- configuration
 
 
-def resolve_base_url(explicit: str | None, env_var: str, servers: Mapping[str, str], server: str) -> str:
-    """Pick the base URL: explicit argument, then ``$env_var``, then ``servers[server]``."""
+@dataclass(frozen=True)
+class ServerVariable:
+    """A ``{name}`` in a server URL: its default and the values it may take (any when empty)."""
+
+    default: str
+    enum: tuple[str, ...] = ()
+
+
+def resolve_base_url(
+    explicit: str | None,
+    env_var: str,
+    servers: Mapping[str, str],
+    server: str,
+    variables: Mapping[str, Mapping[str, ServerVariable]] | None = None,
+    chosen: Mapping[str, str | None] | None = None,
+) -> str:
+    """Pick the base URL: explicit argument, then ``$env_var``, then ``servers[server]`` with its
+    ``{variables}`` filled in (a value in ``chosen``, else the variable's default).
+
+    A chosen value the server does not declare, or outside the variable's ``enum``, is a
+    ``ValueError`` even when the URL comes from ``explicit`` or the environment.
+    """
+    if server not in servers:
+        known = ", ".join(repr(name) for name in servers)
+        raise ValueError(f"unknown server {server!r}; known servers: {known}")
+    declared = (variables or {}).get(server, {})
+    given = {name: value for name, value in (chosen or {}).items() if value is not None}
+    for name, value in given.items():
+        if name not in declared:
+            raise ValueError(f"server {server!r} has no variable {name!r}")
+        allowed = declared[name].enum
+        if allowed and value not in allowed:
+            raise ValueError(f"{name}={value!r} is not one of {', '.join(repr(v) for v in allowed)}")
     if explicit:
         return explicit
     from_env = os.environ.get(env_var)
     if from_env:
         return from_env
-    if server not in servers:
-        known = ", ".join(repr(name) for name in servers)
-        raise ValueError(f"unknown server {server!r}; known servers: {known}")
-    return servers[server]
+    url = servers[server]
+    for name, variable in declared.items():
+        url = url.replace("{" + name + "}", given.get(name, variable.default))
+    return url
 
 
 def resolve_credential(explicit: str | None, env_var: str) -> str | None:

@@ -16,6 +16,7 @@ from ._runtime import (
     DEFAULT_TIMEOUT,
     AsyncClient,
     SecurityScheme,
+    ServerVariable,
     SyncClient,
     resolve_base_url,
     resolve_basic,
@@ -26,18 +27,26 @@ if TYPE_CHECKING:
     from .resources.data import AsyncDataResource, DataResource
     from .resources.me import AsyncMeResource, MeResource
     from .resources.ping import AsyncPingResource, PingResource
+    from .resources.reports import AsyncReportsResource, ReportsResource
 
 ServerName = Literal["production", "sandbox"]
 
 SERVERS: Mapping[str, str] = {
-    "production": "https://eu.api.example.com/v2",
+    "production": "https://{region}.api.example.com/{version}",
     "sandbox": "https://sandbox.example.com/v2",
+}
+SERVER_VARIABLES: Mapping[str, Mapping[str, ServerVariable]] = {
+    "production": {
+        "region": ServerVariable("eu", ("eu", "us")),
+        "version": ServerVariable("v2"),
+    },
 }
 SECURITY_SCHEMES: Mapping[str, SecurityScheme] = {
     "basic": SecurityScheme(
         "basic", "header", "", "username= + password= or $AUTH_SERVERS_USERNAME + $AUTH_SERVERS_PASSWORD"
     ),
     "bearer": SecurityScheme("bearer", "header", "", "bearer_token= or $AUTH_SERVERS_BEARER_TOKEN"),
+    "oauth": SecurityScheme("bearer", "header", "", "access_token= or $AUTH_SERVERS_ACCESS_TOKEN"),
     "queryKey": SecurityScheme("apiKey", "query", "api_key", "api_key= or $AUTH_SERVERS_API_KEY"),
 }
 
@@ -48,11 +57,16 @@ class AuthServers(SyncClient):
     Credentials:
         username, password (or $AUTH_SERVERS_USERNAME, $AUTH_SERVERS_PASSWORD): security scheme ``basic``.
         bearer_token (or $AUTH_SERVERS_BEARER_TOKEN): security scheme ``bearer``.
+        access_token (or $AUTH_SERVERS_ACCESS_TOKEN): security scheme ``oauth``.
         api_key (or $AUTH_SERVERS_API_KEY): security scheme ``queryKey``.
 
     Servers (``server=``; ``base_url=`` or $AUTH_SERVERS_BASE_URL override it):
-        production: https://eu.api.example.com/v2
+        production: https://{region}.api.example.com/{version}
         sandbox: https://sandbox.example.com/v2
+
+    Server variables (each defaults to the chosen server's own default):
+        region: the server URL's ``{region}`` (default 'eu')
+        version: the server URL's ``{version}`` (default 'v2')
     """
 
     def __init__(
@@ -61,8 +75,11 @@ class AuthServers(SyncClient):
         username: str | None = None,
         password: str | None = None,
         bearer_token: str | None = None,
+        access_token: str | None = None,
         api_key: str | None = None,
         server: ServerName = "production",
+        region: Literal["eu", "us"] | None = None,
+        version: str | None = None,
         base_url: str | None = None,
         timeout: float | httpx.Timeout | None = DEFAULT_TIMEOUT,
         max_retries: int = 2,
@@ -71,11 +88,19 @@ class AuthServers(SyncClient):
         retry_non_idempotent: bool = False,
     ) -> None:
         super().__init__(
-            base_url=resolve_base_url(base_url, "AUTH_SERVERS_BASE_URL", SERVERS, server),
+            base_url=resolve_base_url(
+                base_url,
+                "AUTH_SERVERS_BASE_URL",
+                SERVERS,
+                server,
+                SERVER_VARIABLES,
+                {"region": region, "version": version},
+            ),
             schemes=SECURITY_SCHEMES,
             credentials={
                 "basic": resolve_basic(username, password, "AUTH_SERVERS_USERNAME", "AUTH_SERVERS_PASSWORD"),
                 "bearer": resolve_credential(bearer_token, "AUTH_SERVERS_BEARER_TOKEN"),
+                "oauth": resolve_credential(access_token, "AUTH_SERVERS_ACCESS_TOKEN"),
                 "queryKey": resolve_credential(api_key, "AUTH_SERVERS_API_KEY"),
             },
             timeout=timeout,
@@ -107,6 +132,13 @@ class AuthServers(SyncClient):
 
         return PingResource(self)
 
+    @functools.cached_property
+    def reports(self) -> ReportsResource:
+        """Operations tagged 'reports'."""
+        from .resources.reports import ReportsResource
+
+        return ReportsResource(self)
+
 
 class AsyncAuthServers(AsyncClient):
     """Asynchronous client for the Auth.
@@ -114,11 +146,16 @@ class AsyncAuthServers(AsyncClient):
     Credentials:
         username, password (or $AUTH_SERVERS_USERNAME, $AUTH_SERVERS_PASSWORD): security scheme ``basic``.
         bearer_token (or $AUTH_SERVERS_BEARER_TOKEN): security scheme ``bearer``.
+        access_token (or $AUTH_SERVERS_ACCESS_TOKEN): security scheme ``oauth``.
         api_key (or $AUTH_SERVERS_API_KEY): security scheme ``queryKey``.
 
     Servers (``server=``; ``base_url=`` or $AUTH_SERVERS_BASE_URL override it):
-        production: https://eu.api.example.com/v2
+        production: https://{region}.api.example.com/{version}
         sandbox: https://sandbox.example.com/v2
+
+    Server variables (each defaults to the chosen server's own default):
+        region: the server URL's ``{region}`` (default 'eu')
+        version: the server URL's ``{version}`` (default 'v2')
     """
 
     def __init__(
@@ -127,8 +164,11 @@ class AsyncAuthServers(AsyncClient):
         username: str | None = None,
         password: str | None = None,
         bearer_token: str | None = None,
+        access_token: str | None = None,
         api_key: str | None = None,
         server: ServerName = "production",
+        region: Literal["eu", "us"] | None = None,
+        version: str | None = None,
         base_url: str | None = None,
         timeout: float | httpx.Timeout | None = DEFAULT_TIMEOUT,
         max_retries: int = 2,
@@ -137,11 +177,19 @@ class AsyncAuthServers(AsyncClient):
         retry_non_idempotent: bool = False,
     ) -> None:
         super().__init__(
-            base_url=resolve_base_url(base_url, "AUTH_SERVERS_BASE_URL", SERVERS, server),
+            base_url=resolve_base_url(
+                base_url,
+                "AUTH_SERVERS_BASE_URL",
+                SERVERS,
+                server,
+                SERVER_VARIABLES,
+                {"region": region, "version": version},
+            ),
             schemes=SECURITY_SCHEMES,
             credentials={
                 "basic": resolve_basic(username, password, "AUTH_SERVERS_USERNAME", "AUTH_SERVERS_PASSWORD"),
                 "bearer": resolve_credential(bearer_token, "AUTH_SERVERS_BEARER_TOKEN"),
+                "oauth": resolve_credential(access_token, "AUTH_SERVERS_ACCESS_TOKEN"),
                 "queryKey": resolve_credential(api_key, "AUTH_SERVERS_API_KEY"),
             },
             timeout=timeout,
@@ -172,3 +220,10 @@ class AsyncAuthServers(AsyncClient):
         from .resources.ping import AsyncPingResource
 
         return AsyncPingResource(self)
+
+    @functools.cached_property
+    def reports(self) -> AsyncReportsResource:
+        """Operations tagged 'reports'."""
+        from .resources.reports import AsyncReportsResource
+
+        return AsyncReportsResource(self)

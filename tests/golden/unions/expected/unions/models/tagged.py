@@ -9,8 +9,9 @@ import msgspec
 
 from .._runtime import Discriminator, coerce
 
-# Unions msgspec cannot decode directly: typed for checkers, decoded as JSON and converted
-# by __post_init__ (by discriminator tag where the spec has one, else the first member that fits).
+# Types msgspec cannot decode directly (unions of one JSON kind, models keeping additionalProperties):
+# typed for checkers, decoded as JSON and converted by __post_init__ (unions by discriminator tag
+# where the spec has one, else the first member that fits).
 if TYPE_CHECKING:
     _Tagged_pet: TypeAlias = "Annotated[Cat | Dog, Discriminator('kind', {'cat': Cat, 'dog': Dog})] | None"
     _Tagged_any_pet: TypeAlias = (
