@@ -89,7 +89,7 @@ def _document(text: str) -> dict[str, Any]:
         "info": {"title": text, "version": "1", "description": text},
         "servers": [
             {"url": "https://{region}.example.com/v1", "description": text,
-             "variables": {"region": {"default": "eu", "description": text}}},
+             "variables": {"region": {"default": "eu", "enum": ["eu", text], "description": text}}},
         ],  # fmt: skip
         "tags": [{"name": "pets", "description": text}],
         "paths": {
@@ -117,7 +117,9 @@ def _document(text: str) -> dict[str, Any]:
                         "name": {"type": "string", "description": text, "default": text, "example": text},
                         "kind": {"$ref": "#/components/schemas/Kind"},
                         "size": {"type": "number", "default": 1.5, "description": text},
+                        "shape": {"const": text, "description": text},
                     },
+                    "additionalProperties": {"type": "string", "description": text},
                 },  # fmt: skip
                 "Kind": {"type": "string", "description": text, "enum": [text, *TRICKY_VALUES]},
                 "Problem": {
@@ -189,6 +191,11 @@ def test_hostile_text_round_trips_into_docs_defaults_and_enum_values(
         "says_hi_and": "https://{region}.example.com/v1"
     }  # named after its description
     assert package.Api(key="k").base_url == "https://eu.example.com/v1"
+    assert package.Api(key="k", region=text).base_url == f"https://{text}.example.com/v1"
+    shaped = msgspec.json.decode(json.dumps({"shape": text, text: text}).encode(), type=package.Pet)
+    assert shaped.shape == text  # a Literal of the text itself
+    with pytest.raises(msgspec.ValidationError):
+        msgspec.json.decode(json.dumps({"shape": text + "x"}).encode(), type=package.Pet)
     assert f"region: {_norm(text)}" in _norm(package.Api.__doc__)  # the variable's description
     values = [member.value for member in package.Kind]
     assert values == [text, *TRICKY_VALUES]
@@ -807,9 +814,14 @@ def _schemas(draw: st.DrawFn) -> dict[str, Any]:
             schemas[name] = {"type": "string", "enum": values, "description": draw(_TEXT)}
         else:
             names = draw(st.lists(_NAME, max_size=3, unique=True))
-            kinds = st.sampled_from([{"type": "string"}, {"type": "integer"}, {"type": ["string", "null"]}])
+            kinds = st.one_of(
+                st.sampled_from([{"type": "string"}, {"type": "integer"}, {"type": ["string", "null"]}]),
+                st.builds(lambda value: {"const": value}, st.one_of(_TEXT, st.integers(-3, 3))),
+            )
             properties = {n: {**draw(kinds), "description": draw(_TEXT)} for n in names}
-            schemas[name] = {"type": "object", "properties": properties, "description": draw(_TEXT)}
+            extra = draw(st.sampled_from([{}, {"additionalProperties": True},
+                                          {"additionalProperties": {"type": "integer"}}]))  # fmt: skip
+            schemas[name] = {"type": "object", "properties": properties, "description": draw(_TEXT), **extra}
     return schemas
 
 
@@ -825,7 +837,12 @@ def _documents(draw: st.DrawFn) -> dict[str, Any]:
         operation = {"operationId": draw(_NAME), "tags": [draw(_NAME)], "summary": draw(_TEXT),
                      "parameters": parameters, "responses": _ok({"$ref": "#/components/schemas/" + target})}  # fmt: skip
         paths[f"/p{index}"] = {"get": operation}
-    return {"openapi": "3.1.0", "info": {"title": draw(_TEXT), "version": "1"}, "paths": paths,
+    variables = {n: {"default": "d", "enum": ["d", *draw(st.lists(_TEXT, max_size=2))], "description": draw(_TEXT)}
+                 for n in draw(st.lists(_NAME, max_size=2, unique=True))}  # fmt: skip
+    servers = [
+        {"url": "https://" + "".join("{" + n + "}" for n in variables) + ".test", "variables": variables}
+    ]
+    return {"openapi": "3.1.0", "info": {"title": draw(_TEXT), "version": "1"}, "paths": paths, "servers": servers,
             "tags": [{"name": draw(_NAME), "description": draw(_TEXT)}], "components": {"schemas": schemas}}  # fmt: skip
 
 
