@@ -345,6 +345,16 @@ def test_header_and_cookie_parameters(generated_package: Generate) -> None:
     assert seen[0].headers["X-Request-Id"] == "r-1" and seen[0].headers["cookie"] == "session=s1; theme=dark"
 
 
+def test_array_header_parameters_are_one_comma_separated_value(generated_package: Generate) -> None:
+    parameters = [
+        {"name": "X-Ids", "in": "header", "schema": {"type": "array", "items": {"type": "integer"}}}
+    ]
+    package = generated_package({"a.json": _doc(_parameters_operation(parameters))})
+    seen: list[httpx.Request] = []
+    _client(package, _replying(status=204), seen).things.fetch(x_ids=[1, 2, 3])
+    assert seen[0].headers.get_list("X-Ids") == ["1,2,3"]  # style simple: one header, not three
+
+
 def test_array_query_parameters_form_explode_repeat_the_key(generated_package: Generate) -> None:
     parameters = [{"name": "ids", "in": "query", "style": "form", "explode": True,
                    "schema": {"type": "array", "items": {"type": "integer"}}}]  # fmt: skip

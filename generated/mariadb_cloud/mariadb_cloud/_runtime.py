@@ -375,10 +375,11 @@ def _scalar(value: object) -> str:
 
 
 def _pairs(
-    values: Mapping[str, object] | None, delimited: Mapping[str, str] | None = None
+    values: Mapping[str, object] | None, delimited: Mapping[str, str] | None = None, joined: str | None = None
 ) -> list[tuple[str, str]]:
     """Encode parameters form-style; lists repeat the key unless ``delimited`` gives the
-    parameter a delimiter (``explode: false``: ``,``; pipeDelimited ``|``; spaceDelimited `` ``);
+    parameter a delimiter (``explode: false``: ``,``; pipeDelimited ``|``; spaceDelimited `` ``)
+    or ``joined`` gives every list one (headers: style simple, ``X-Ids: 1,2``);
     None/NOT_GIVEN are dropped."""
     pairs: list[tuple[str, str]] = []
     for name, value in (values or {}).items():
@@ -387,7 +388,7 @@ def _pairs(
         else:
             items = (value,)
         present = [_scalar(item) for item in items if item is not None and not isinstance(item, NotGiven)]
-        delimiter = (delimited or {}).get(name)
+        delimiter = (delimited or {}).get(name, joined)
         if delimiter is not None and isinstance(value, (list, tuple)):
             pairs.append((name, delimiter.join(present)))
         else:
@@ -761,16 +762,17 @@ class _BaseClient(Generic[_HttpT]):
         all_headers = _merge_headers(
             self._base_headers(op, has_body),
             self._default_headers.items(),
-            _pairs(headers),
+            _pairs(headers, joined=","),
             [("Cookie", "; ".join(f"{k}={v}" for k, v in cookie_pairs))] if cookie_pairs else [],
             located["header"],
             (options.get("headers") or {}).items(),
         )
         route, fixed = _split_route(op.path)
+        params = fixed + _pairs(query, op.delimited) + located["query"]
         return self._http.build_request(
             op.method,
             self._base_url.rstrip("/") + "/" + _render_path(route, path or {}).lstrip("/"),
-            params=tuple(fixed + _pairs(query, op.delimited) + located["query"]),
+            params=tuple(params) if params else None,  # None: httpx parses the URL once, not twice
             headers=all_headers,
             timeout=options["timeout"] if "timeout" in options else self._timeout,
             **(_encode_body(op, body) if has_body else {}),
@@ -815,7 +817,8 @@ class _BaseClient(Generic[_HttpT]):
         self, exc: httpx.TransportError, request: httpx.Request, options: RequestOptions, attempt: int
     ) -> float | None:
         """Seconds to wait before retrying a failed send, or None to give up."""
-        _log.debug("%s -> %s", self._describe(request), type(exc).__name__)
+        if _log.isEnabledFor(logging.DEBUG):
+            _log.debug("%s -> %s", self._describe(request), type(exc).__name__)
         if attempt >= self._retries(options):
             return None
         if not isinstance(exc, _NOT_SENT) and not self._may_repeat(request.method, options):
@@ -827,7 +830,8 @@ class _BaseClient(Generic[_HttpT]):
     ) -> float | None:
         """Seconds to wait before retrying this response, or None to keep it."""
         request, status = response.request, response.status_code
-        _log.debug("%s -> %d", self._describe(request), status)
+        if _log.isEnabledFor(logging.DEBUG):  # describing a request costs a URL copy per call
+            _log.debug("%s -> %d", self._describe(request), status)
         if attempt >= self._retries(options) or status not in _RETRY_STATUSES:
             return None
         if not self._may_repeat(request.method, options):
@@ -862,19 +866,21 @@ class _BaseClient(Generic[_HttpT]):
     def _parse_body(self, op: Operation[Any], response: httpx.Response) -> Any:
         if op.response in (None, bytes, str):
             return _decode(op.response, response)
-        where = self._describe(response.request)
         content_type = response.headers.get("content-type", "")
         if content_type and not _is_json(content_type):
-            message = f"expected a JSON response from {where}, got content type {content_type!r}"
-            raise ResponseValidationError(self._scrub(message), response=response)
+            message = f"expected a JSON response from {{}}, got content type {content_type!r}"
+            raise self._invalid(message, response)
         if not response.content:
-            message = f"expected a JSON body from {where}, got an empty body"
-            raise ResponseValidationError(self._scrub(message), response=response)
+            raise self._invalid("expected a JSON body from {}, got an empty body", response)
         try:
             return _decode(op.response, response)
         except msgspec.DecodeError as exc:
-            message = f"unexpected response body from {where}: {exc}"
-            raise ResponseValidationError(self._scrub(message), response=response) from exc
+            raise self._invalid(f"unexpected response body from {{}}: {exc}", response) from exc
+
+    def _invalid(self, message: str, response: httpx.Response) -> ResponseValidationError:
+        """``message`` with ``{}`` replaced by the request, described only when it is needed."""
+        where = self._describe(response.request)
+        return ResponseValidationError(self._scrub(message.replace("{}", where, 1)), response=response)
 
     def _status_error(self, op: Operation[Any], response: httpx.Response) -> APIStatusError:
         code = response.status_code

@@ -93,6 +93,7 @@ class ItemsResource(SyncResource):
         pipes: List[str] | None = None,
         spaces: List[str] | None = None,
         x_request_id: str | None = None,
+        x_ids: List[int] | None = None,
         session: str | None = None,
         options: RequestOptions | None = None,
     ) -> None:
@@ -106,12 +107,13 @@ class ItemsResource(SyncResource):
             pipes: pipes
             spaces: spaces
             x_request_id: X-Request-Id
+            x_ids: an array header: one value, X-Ids: 1,2
             session: session
         """
         return self._request(
             _SEARCH,
             query={"tags": tags, "ids": ids, "pipes": pipes, "spaces": spaces},
-            headers={"X-Request-Id": x_request_id},
+            headers={"X-Request-Id": x_request_id, "X-Ids": x_ids},
             cookies={"session": session},
             options=options,
         )
@@ -186,6 +188,7 @@ class AsyncItemsResource(AsyncResource):
         pipes: List[str] | None = None,
         spaces: List[str] | None = None,
         x_request_id: str | None = None,
+        x_ids: List[int] | None = None,
         session: str | None = None,
         options: RequestOptions | None = None,
     ) -> None:
@@ -199,12 +202,13 @@ class AsyncItemsResource(AsyncResource):
             pipes: pipes
             spaces: spaces
             x_request_id: X-Request-Id
+            x_ids: an array header: one value, X-Ids: 1,2
             session: session
         """
         return await self._request(
             _SEARCH,
             query={"tags": tags, "ids": ids, "pipes": pipes, "spaces": spaces},
-            headers={"X-Request-Id": x_request_id},
+            headers={"X-Request-Id": x_request_id, "X-Ids": x_ids},
             cookies={"session": session},
             options=options,
         )
