@@ -124,8 +124,12 @@ def _wait(proc: subprocess.Popen[bytes], timeout: float) -> tuple[int, float]:
 
 
 def env_with(**extra: str) -> dict[str, str]:
-    """The current environment plus ``extra``; PYTHONPATH and friends from the caller are dropped."""
-    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV")}
+    """The current environment plus ``extra``; PYTHONPATH and friends from the caller are dropped.
+
+    So is PYTHONDONTWRITEBYTECODE: with it set, no bytecode cache is ever written, and every
+    "import" figure would be the time to compile the package, which no user pays twice."""
+    dropped = ("PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV", "PYTHONDONTWRITEBYTECODE")
+    env = {k: v for k, v in os.environ.items() if k not in dropped}
     env.update(extra)
     return env
 
