@@ -356,7 +356,7 @@ def _pager(op: OpSpec, specs: Specs, pagination: Pagination | None) -> Pager | N
 def _operation(op: OpSpec, specs: Specs, pagination: Pagination | None) -> Operation:
     positional, keyword = _args(op, specs)
     taken = {p.name for p in positional + keyword} | {"self", "options", "paginate", "apaginate"}
-    taken |= {"paginate_cursor", "apaginate_cursor"}  # the pager helpers an iter_* method calls
+    taken |= {"paginate_cursor", "apaginate_cursor", "warn_deprecated"}  # helpers a method calls
     body_param, body_model, body_fields = _body(op, specs, taken)
     keyword = [p for p in keyword if p.default is None] + [p for p in keyword if p.default is not None]
     body_fields = [p for p in body_fields if p.default is None] + [
@@ -429,7 +429,6 @@ def _resource_imports(ops: list[OpSpec], specs: Specs, operations: list[Operatio
     lines = _imports(
         [*types, *(op.body for op in ops if op.body is not None)], resource=True, typing_names=pagers
     )
-    lines += ["import warnings"] if any(op.deprecated for op in operations) else []
     modules: dict[str, set[str]] = {}
     variants = {variant: base for base, variant in specs.params.items()}
     for name in classes:
@@ -468,6 +467,8 @@ def _runtime_names(operations: list[Operation]) -> list[str]:
         names.add("OneOf")
     for pager in (op.pager for op in operations if op.pager):
         names |= {"paginate", "apaginate"} if pager.is_page else {"paginate_cursor", "apaginate_cursor"}
+    if any(op.deprecated for op in operations):
+        names.add("warn_deprecated")
     return sorted(names, key=lambda n: (not n.isupper(), n[0].islower(), n))
 
 

@@ -38,9 +38,10 @@ _PARAM_ORDER = {"path": 0, "query": 1, "header": 2, "cookie": 3}
 _RESOURCE_TAKEN = frozenset({"with_raw_response", "with_streaming_response"}) | (RESERVED - {"list", "dict"})
 # What a resource attribute must not shadow on the client: the runtime client's own members.
 _CLIENT_TAKEN = _RESOURCE_TAKEN | {"request", "close", "aclose", "with_options", "base_url"}
-# Names a method's body uses besides its arguments (the pager helpers of ``iter_*`` methods).
+# Names a method's body uses besides its arguments (the pager helpers of ``iter_*`` methods,
+# the deprecation warning).
 _ARGUMENT_TAKEN = frozenset({"self", "options", "body", "paginate", "apaginate", "paginate_cursor",
-                             "apaginate_cursor"})  # fmt: skip
+                             "apaginate_cursor", "warn_deprecated"})  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)

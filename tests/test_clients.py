@@ -284,6 +284,29 @@ def test_the_deprecated_put_warns_and_says_so() -> None:
         client.invites.create(body=[])
 
 
+def test_the_deprecation_warning_names_the_callers_line_also_through_raw_response() -> None:
+    client = _mariadb(_json({}, 201), [], api_key="key-0001")
+    line = sys._getframe().f_lineno
+    with pytest.warns(DeprecationWarning) as direct:
+        client.invites.update(body=[])
+    with pytest.warns(DeprecationWarning) as raw:
+        client.invites.with_raw_response.update(body=[])
+    assert [(w.filename, w.lineno) for w in (*direct, *raw)] == [(__file__, line + 2), (__file__, line + 4)]
+
+
+async def test_the_async_deprecation_warning_names_the_callers_line_also_through_raw_response() -> None:
+    from mariadb_cloud import AsyncMariaDBCloud
+
+    http = httpx.AsyncClient(transport=httpx.MockTransport(_json({}, 201)))
+    client = AsyncMariaDBCloud(api_key="key-0001", http_client=http)
+    line = sys._getframe().f_lineno
+    with pytest.warns(DeprecationWarning) as direct:
+        await client.invites.update(body=[])
+    with pytest.warns(DeprecationWarning) as raw:
+        await client.invites.with_raw_response.update(body=[])
+    assert [(w.filename, w.lineno) for w in (*direct, *raw)] == [(__file__, line + 2), (__file__, line + 4)]
+
+
 def test_raw_response_gives_status_and_headers_with_the_parsed_result() -> None:
     client = _mariadb(_json([], 200, **{"X-Request-Id": "r-1"}), [], api_key="key-0001")
     raw = client.invites.with_raw_response.list()

@@ -56,6 +56,7 @@ import time
 import types
 import typing
 import urllib.parse
+import warnings
 from collections.abc import (
     AsyncIterator,
     Awaitable,
@@ -95,6 +96,7 @@ __all__ = [
     "apaginate_cursor",
     "resolve_base_url",
     "ServerVariable",
+    "warn_deprecated",
     "Discriminator",
     "OneOf",
     "coerce",
@@ -1079,6 +1081,13 @@ def _captured(slot: list[APIResponse[Any]], func: object) -> APIResponse[Any]:
     if not slot:
         raise RuntimeError(f"{getattr(func, '__qualname__', func)!r} sent no API request")
     return slot[-1]
+
+
+def warn_deprecated(message: str) -> None:
+    """Called first by a deprecated operation's method: the warning names the line that called
+    the method, also through ``with_raw_response`` (whose wrapper adds one frame)."""
+    wrapped = _raw_capture.get() is not None
+    warnings.warn(message, DeprecationWarning, stacklevel=4 if wrapped else 3)
 
 
 def to_raw_response(func: Callable[_P, _T]) -> Callable[_P, APIResponse[_T]]:

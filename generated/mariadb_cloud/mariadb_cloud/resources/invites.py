@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 from typing import List
-import warnings
 
 from .._runtime import (
     AsyncResource,
@@ -13,6 +12,7 @@ from .._runtime import (
     SyncResource,
     async_to_raw_response,
     to_raw_response,
+    warn_deprecated,
 )
 from ..models.create_invite_response import CreateInviteResponse
 from ..models.error_response import ErrorResponse
@@ -218,7 +218,7 @@ class InvitesResource(SyncResource):
         Args:
             body: The request body.
         """
-        warnings.warn("PUT /organization/v1/invites is deprecated", DeprecationWarning, stacklevel=2)
+        warn_deprecated("PUT /organization/v1/invites is deprecated")
         return self._request(
             _UPDATE,
             body=body,
@@ -386,7 +386,7 @@ class AsyncInvitesResource(AsyncResource):
         Args:
             body: The request body.
         """
-        warnings.warn("PUT /organization/v1/invites is deprecated", DeprecationWarning, stacklevel=2)
+        warn_deprecated("PUT /organization/v1/invites is deprecated")
         return await self._request(
             _UPDATE,
             body=body,
