@@ -220,7 +220,8 @@ class Package:
     package: str
     distribution: str
     title: str
-    version: str
+    version: str  # the distribution's PEP 440 version, from api_version
+    api_version: str  # info.version as the spec gives it
     description: str
     client: Client
     model_modules: tuple[ModelModule, ...]

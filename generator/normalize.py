@@ -15,9 +15,10 @@ and a writeOnly field is optional.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
-from typing import Any
 from dataclasses import dataclass, replace
+from typing import Any
 
 from generator.config import Pagination, ProviderConfig
 from generator.diagnostics import Diagnostic, SpecError, join_pointer
@@ -713,11 +714,34 @@ def normalize(merged: Merged, config: ProviderConfig) -> Package:
     info = document.get("info") or {}
     return Package(
         folder=config.origin.file.rsplit("/", 1)[0], package=config.package, distribution=config.distribution,
-        title=_text(info.get("title")) or config.client, version=_text(str(info.get("version", ""))),
+        title=_text(info.get("title")) or config.client, api_version=_text(str(info.get("version", ""))),
+        version=package_version(_text(str(info.get("version", "")))),
         description=_text(info.get("description")), client=client, model_modules=tuple(modules),
         exports=_exports(modules), top_exports=tuple(e for e in _exports(modules) if e[0] not in _top_level_names(client)),
         openapi_json=dump_json(document), **example,
     )  # fmt: skip
+
+
+# PEP 440's version scheme (its appendix B), case-insensitive: what pip accepts in pyproject.toml.
+_PEP440 = re.compile(
+    r"""v?(?:[0-9]+!)?[0-9]+(?:\.[0-9]+)*
+    (?:[-_.]?(?:alpha|a|beta|b|preview|pre|c|rc)[-_.]?[0-9]*)?
+    (?:-[0-9]+|[-_.]?(?:post|rev|r)[-_.]?[0-9]*)?
+    (?:[-_.]?dev[-_.]?[0-9]*)?
+    (?:\+[a-z0-9]+(?:[-_.][a-z0-9]+)*)?""",
+    re.VERBOSE | re.IGNORECASE | re.ASCII,
+)
+
+
+def package_version(api_version: str) -> str:
+    """The distribution version for ``info.version``: as it is when PEP 440 accepts it (``2.1.0``,
+    ``v2``, ``1.0.0-beta.1``), else its numbers joined by dots (``2024-05-01`` -> ``2024.5.1``,
+    ``Build 7 (β)`` -> ``7``), else ``0``. pip refuses anything else, and it is ASCII, so it can
+    go into the User-Agent header too."""
+    if _PEP440.fullmatch(api_version):
+        return api_version
+    numbers = re.findall(r"[0-9]+", api_version, flags=re.ASCII)[:4]
+    return ".".join(str(int(n)) for n in numbers) or "0"
 
 
 def _example(client: Client, config: ProviderConfig, errors: list[Diagnostic]) -> dict[str, str]:

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
+from packaging.version import Version
 
 from generator.diagnostics import SpecError
-from generator.normalize import normalize
+from generator.normalize import normalize, package_version
 from generator.pipeline import load_valid_spec
 from tests.conftest import MakeProvider, fragment
 
@@ -93,3 +96,30 @@ def test_provider_yaml_overrides_method_and_resource_names(make_provider: MakePr
     assert [(r.attribute, [o.name for o in r.operations]) for r in package.client.resources] == [
         ("animals", ["list_b"]), ("things", ["fetch_all"]),
     ]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("api_version", "expected"),
+    [("2.1.0", "2.1.0"), ("v2", "v2"), ("1.0.0-beta.1", "1.0.0-beta.1"), ("10", "10"), ("1.0rc2", "1.0rc2"),
+     ("2024-05-01", "2024.5.1"), ("Build 7 (β)", "7"), ("1.2.3.4.5", "1.2.3.4.5"), ("r1/2/3/4/5", "1.2.3.4"), ("latest", "0"), ("", "0"),
+     ("٣", "0"), ("1.0 β", "1.0")],
+)  # fmt: skip
+def test_info_version_becomes_a_version_pip_accepts(api_version: str, expected: str) -> None:
+    assert package_version(api_version) == expected
+    assert str(Version(expected))  # packaging (pip's parser) accepts it
+
+
+def test_a_non_ascii_info_version_is_shown_but_never_sent(generated_package: Callable[..., Any]) -> None:
+    document = {"openapi": "3.1.0", "info": {"title": "T", "version": "2024-05-01 β"},
+                "paths": {"/ping": {"get": {"operationId": "ping", "responses": {"204": {"description": "OK"}}}}}}  # fmt: skip
+    package = generated_package({"a.json": document})
+    seen: list[httpx.Request] = []
+    http = httpx.Client(transport=httpx.MockTransport(lambda r: seen.append(r) or httpx.Response(204)))
+    package.Api(base_url="https://x.test", http_client=http).ping.ping()
+    assert (
+        seen[0].headers["user-agent"] == f"{package.__name__.replace('_', '-')}/2024.5.1 (openapi-fragments)"
+    )
+    readme = (Path(package.__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    assert "(API version 2024-05-01 β)" in readme
+    pyproject = (Path(package.__file__).parents[1] / "pyproject.toml").read_text(encoding="utf-8")
+    assert 'version = "2024.5.1"' in pyproject
