@@ -9,8 +9,10 @@ Part of the ``normalize`` stage. Rules (docs/models.md):
   (``MongoId``: a string with a pattern) are used inline as their type.
 - an inline object or enum is named after where it is used (``Invitation`` + ``registered`` ->
   ``InvitationRegistered``; a request body of ``invites.create`` -> ``InvitesCreateRequest``;
-  array items add ``Item``). Structurally identical inline schemas become one class, named by
-  the name that sorts first among their uses. An inline name that a component schema already
+  array items add ``Item``). Structurally identical inline schemas within one operation or one
+  component schema become one class, named by the name that sorts first among their uses there;
+  across operations they stay separate classes, so that a new endpoint never renames a class
+  another one already uses. An inline name that a component schema already
   has gets ``Inline`` appended (``Classification`` + ``$template`` next to a component
   ``ClassificationTemplate`` -> ``ClassificationTemplateInline``); components keep theirs.
 - ``allOf`` parts are merged into one object: properties in order, later parts refining
@@ -83,7 +85,7 @@ class SchemaBuilder:
 
     merged: Merged
     overrides: Mapping[str, str]
-    preferred: Mapping[str, str] = field(default_factory=dict)  # canonical inline schema -> name
+    preferred: Mapping[str, str] = field(default_factory=dict)  # (scope, canonical inline schema) -> name
     candidates: dict[str, set[str]] = field(default_factory=dict)
     classes: dict[str, ModelSpec | EnumSpec] = field(default_factory=dict)
     owners: dict[str, str] = field(default_factory=dict)  # class name -> canonical or #ref
@@ -219,7 +221,7 @@ class SchemaBuilder:
             ]
             base = self._discriminated(union(*found), schema, variants)
         elif self.is_enum(schema) or self.is_object(schema):
-            name = self._inline_name(schema, hint)
+            name = self._inline_name(schema, hint, pointer)
             self._register(name, self._canonical(schema), schema, pointer)
             base = model(name)
         else:
@@ -271,12 +273,14 @@ class SchemaBuilder:
     def _canonical(schema: dict[str, Any]) -> str:
         return json.dumps(schema, sort_keys=True)
 
-    def _inline_name(self, schema: dict[str, Any], hint: str) -> str:
+    def _inline_name(self, schema: dict[str, Any], hint: str, pointer: str) -> str:
         if hint in self.component_classes:
             hint += "Inline"  # component schemas keep their names; a colliding inline class yields
-        canonical = self._canonical(schema)
-        self.candidates.setdefault(canonical, set()).add(hint)
-        return self.preferred.get(canonical, hint)
+        # Uses are named together only within their operation (/paths/<path>/<method>) or
+        # component (/components/schemas/<name>): what another endpoint adds cannot rename them.
+        key = "/".join(pointer.split("/")[:4]) + " " + self._canonical(schema)
+        self.candidates.setdefault(key, set()).add(hint)
+        return self.preferred.get(key, hint)
 
     def _register(self, name: str, owner: str, schema: dict[str, Any], pointer: str) -> None:
         previous = self.owners.get(name)

@@ -49,7 +49,10 @@ def _generate(tmp_path: Path, *, terminal: bool) -> str:
 def test_progress_on_a_terminal(tmp_path: Path) -> None:
     shown = _generate(tmp_path, terminal=True)
     assert "\rmariadb_cloud: loading and validating" in shown.replace("\x1b[K", "")
-    assert "mariadb_cloud: formatting 17/17" in shown
+    python_files = [
+        p for p in (ROOT / "generated" / "mariadb_cloud").rglob("*.py") if ".mypy_cache" not in p.parts
+    ]
+    assert f"mariadb_cloud: formatting {len(python_files)}/{len(python_files)}" in shown
 
 
 @pytest.mark.slow

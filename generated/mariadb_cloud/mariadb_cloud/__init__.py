@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from .models.invite import Invite as Invite
     from .models.invitee import Invitee as Invitee
     from .models.invites_create_request_item import InvitesCreateRequestItem as InvitesCreateRequestItem
+    from .models.invites_update_request_item import InvitesUpdateRequestItem as InvitesUpdateRequestItem
     from .models.org import Org as Org
     from .models.pub_key import PubKey as PubKey
     from .models.type import Type as Type
@@ -49,6 +50,7 @@ _MODELS: dict[str, str] = {
     "Invite": "invite",
     "Invitee": "invitee",
     "InvitesCreateRequestItem": "invites_create_request_item",
+    "InvitesUpdateRequestItem": "invites_update_request_item",
     "Org": "org",
     "PubKey": "pub_key",
     "Type": "type",
@@ -84,6 +86,7 @@ __all__ = [
     "Invite",
     "Invitee",
     "InvitesCreateRequestItem",
+    "InvitesUpdateRequestItem",
     "Org",
     "PubKey",
     "Type",

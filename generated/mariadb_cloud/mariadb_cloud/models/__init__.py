@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from .invite import Invite as Invite
     from .invitee import Invitee as Invitee
     from .invites_create_request_item import InvitesCreateRequestItem as InvitesCreateRequestItem
+    from .invites_update_request_item import InvitesUpdateRequestItem as InvitesUpdateRequestItem
     from .org import Org as Org
     from .pub_key import PubKey as PubKey
     from .type import Type as Type
@@ -25,6 +26,7 @@ _MODELS: dict[str, str] = {
     "Invite": "invite",
     "Invitee": "invitee",
     "InvitesCreateRequestItem": "invites_create_request_item",
+    "InvitesUpdateRequestItem": "invites_update_request_item",
     "Org": "org",
     "PubKey": "pub_key",
     "Type": "type",
@@ -38,6 +40,7 @@ __all__ = [
     "Invite",
     "Invitee",
     "InvitesCreateRequestItem",
+    "InvitesUpdateRequestItem",
     "Org",
     "PubKey",
     "Type",

@@ -18,6 +18,7 @@ from ..models.create_invite_response import CreateInviteResponse
 from ..models.error_response import ErrorResponse
 from ..models.invite import Invite
 from ..models.invites_create_request_item import InvitesCreateRequestItem
+from ..models.invites_update_request_item import InvitesUpdateRequestItem
 from ..models.pub_key import PubKey
 
 _CHECK = Operation[List[Invite]](
@@ -206,7 +207,7 @@ class InvitesResource(SyncResource):
     def update(
         self,
         *,
-        body: List[InvitesCreateRequestItem],
+        body: List[InvitesUpdateRequestItem],
         options: RequestOptions | None = None,
     ) -> CreateInviteResponse:
         """Create user on-boarding invitations
@@ -374,7 +375,7 @@ class AsyncInvitesResource(AsyncResource):
     async def update(
         self,
         *,
-        body: List[InvitesCreateRequestItem],
+        body: List[InvitesUpdateRequestItem],
         options: RequestOptions | None = None,
     ) -> CreateInviteResponse:
         """Create user on-boarding invitations

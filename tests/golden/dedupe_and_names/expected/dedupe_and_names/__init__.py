@@ -36,11 +36,13 @@ if TYPE_CHECKING:
     from .models.invites_retrieve_errordefault import (
         InvitesRetrieveErrordefault as InvitesRetrieveErrordefault,
     )
+    from .models.invites_update_request_item import InvitesUpdateRequestItem as InvitesUpdateRequestItem
 
 _MODELS: dict[str, str] = {
     "InvitesCreateRequestItem": "invites_create_request_item",
     "InvitesRetrieveError404": "invites_retrieve_error404",
     "InvitesRetrieveErrordefault": "invites_retrieve_errordefault",
+    "InvitesUpdateRequestItem": "invites_update_request_item",
 }
 
 __all__ = [
@@ -69,6 +71,7 @@ __all__ = [
     "InvitesCreateRequestItem",
     "InvitesRetrieveError404",
     "InvitesRetrieveErrordefault",
+    "InvitesUpdateRequestItem",
 ]
 
 

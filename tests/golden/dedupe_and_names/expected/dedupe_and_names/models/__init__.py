@@ -10,17 +10,20 @@ if TYPE_CHECKING:
     from .invites_create_request_item import InvitesCreateRequestItem as InvitesCreateRequestItem
     from .invites_retrieve_error404 import InvitesRetrieveError404 as InvitesRetrieveError404
     from .invites_retrieve_errordefault import InvitesRetrieveErrordefault as InvitesRetrieveErrordefault
+    from .invites_update_request_item import InvitesUpdateRequestItem as InvitesUpdateRequestItem
 
 _MODELS: dict[str, str] = {
     "InvitesCreateRequestItem": "invites_create_request_item",
     "InvitesRetrieveError404": "invites_retrieve_error404",
     "InvitesRetrieveErrordefault": "invites_retrieve_errordefault",
+    "InvitesUpdateRequestItem": "invites_update_request_item",
 }
 
 __all__ = [
     "InvitesCreateRequestItem",
     "InvitesRetrieveError404",
     "InvitesRetrieveErrordefault",
+    "InvitesUpdateRequestItem",
 ]
 
 

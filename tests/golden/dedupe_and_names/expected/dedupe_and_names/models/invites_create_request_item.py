@@ -11,6 +11,6 @@ class InvitesCreateRequestItem(
     kw_only=True,
     omit_defaults=True,
 ):
-    """The schema at ``#/paths/~1v1~1invites/put/requestBody/content/application~1json/schema/items``."""
+    """The schema at ``#/paths/~1v1~1invites/post/requestBody/content/application~1json/schema/items``."""
 
     email: str | None = None

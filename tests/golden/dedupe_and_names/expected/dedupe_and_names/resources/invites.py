@@ -17,16 +17,17 @@ from .._runtime import (
 from ..models.invites_create_request_item import InvitesCreateRequestItem
 from ..models.invites_retrieve_error404 import InvitesRetrieveError404
 from ..models.invites_retrieve_errordefault import InvitesRetrieveErrordefault
+from ..models.invites_update_request_item import InvitesUpdateRequestItem
 
 _CHECK = Operation[None](
     "POST",
     "/v1/invites/check",
     None,
 )
-_CREATE = Operation[None](
+_CREATE = Operation[List[InvitesCreateRequestItem]](
     "POST",
     "/v1/invites",
-    None,
+    List[InvitesCreateRequestItem],
 )
 _DELETE_INVITEE = Operation[None](
     "DELETE",
@@ -84,7 +85,7 @@ class InvitesResource(SyncResource):
         *,
         body: List[InvitesCreateRequestItem],
         options: RequestOptions | None = None,
-    ) -> None:
+    ) -> List[InvitesCreateRequestItem]:
         """create
 
         ``POST /v1/invites``
@@ -172,7 +173,7 @@ class InvitesResource(SyncResource):
     def update(
         self,
         *,
-        body: List[InvitesCreateRequestItem],
+        body: List[InvitesUpdateRequestItem],
         options: RequestOptions | None = None,
     ) -> None:
         """update
@@ -232,7 +233,7 @@ class AsyncInvitesResource(AsyncResource):
         *,
         body: List[InvitesCreateRequestItem],
         options: RequestOptions | None = None,
-    ) -> None:
+    ) -> List[InvitesCreateRequestItem]:
         """create
 
         ``POST /v1/invites``
@@ -320,7 +321,7 @@ class AsyncInvitesResource(AsyncResource):
     async def update(
         self,
         *,
-        body: List[InvitesCreateRequestItem],
+        body: List[InvitesUpdateRequestItem],
         options: RequestOptions | None = None,
     ) -> None:
         """update
