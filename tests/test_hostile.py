@@ -350,8 +350,10 @@ ACCEPTED = {
     "parameter names": _parameter_names(NAMES),
     "tags": _tags(NAMES[:-1]),
     "operation ids": _operation_ids(NAMES),
-    "security scheme names": _security_schemes(COMPONENT_NAMES[:-1] + ["timeout", "super", "http_client"]),
-    "server variable names": _server_variables(NAMES),
+    "security scheme names": _security_schemes(
+        COMPONENT_NAMES[:-1] + ["timeout", "super", "http_client", "total_timeout"]
+    ),
+    "server variable names": _server_variables(NAMES + ["total_timeout", "base_url", "server"]),
     "enum values": _enum_values(NAMES + TRICKY_VALUES + ["CLASS", "Class", "a-b", "a_b", "A B"]),
 }
 

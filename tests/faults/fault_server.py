@@ -196,3 +196,26 @@ def stall_mid_body(partial: bytes, declared: int = 100_000) -> Action:
         handler.close_connection = True
 
     return act
+
+
+def trickle(body: bytes, interval: float) -> Action:
+    """Send the headers at once, then ``body`` one byte every ``interval`` seconds (a server that
+    never lets a per-read timeout fire)."""
+
+    def act(handler: FaultHandler) -> None:
+        handler.send_response(200)
+        handler.send_header("Content-Type", "application/json")
+        handler.send_header("Content-Length", str(len(body)))
+        handler.end_headers()
+        handler.wfile.flush()
+        for index in range(len(body)):
+            if handler.server.owner.release.wait(interval):
+                break
+            try:
+                handler.wfile.write(body[index : index + 1])
+                handler.wfile.flush()
+            except OSError:  # the client gave up
+                break
+        handler.close_connection = True
+
+    return act

@@ -14,7 +14,15 @@ import socket
 
 import httpx
 import pytest
-from fault_server import FaultServer, reply, reset_before_response, reset_mid_body, stall, stall_mid_body
+from fault_server import (
+    FaultServer,
+    reply,
+    reset_before_response,
+    reset_mid_body,
+    stall,
+    stall_mid_body,
+    trickle,
+)
 from fault_support import MODES, PROVIDERS, TARGETS, MakeClient, exception_texts, leaked, settle, timed
 
 pytestmark = [
@@ -153,3 +161,31 @@ async def test_the_per_call_timeout_overrides_the_client_timeout(
         await settle(target.get(client.with_options(timeout=SHORT)))
     assert SHORT <= watch.seconds < 2.0
     assert server.count("GET") == 2
+
+
+async def test_total_timeout_ends_a_trickling_body(
+    server: FaultServer, make_client: MakeClient, provider: str, mode: str
+) -> None:
+    """Each byte arrives well within the read timeout; only the total timeout can end the call."""
+    target = TARGETS[provider]
+    server.play(trickle(target.get_body, 0.05))  # several seconds for the whole body
+    client = make_client(provider, mode, timeout=SHORT, max_retries=0, total_timeout=0.8)
+    with timed() as watch, pytest.raises(target.package().APITimeoutError) as info:
+        await settle(target.get(client))
+    assert 0.8 <= watch.seconds < 2.0
+    assert "total timeout of 0.8 s" in str(info.value)
+    assert not leaked(exception_texts(info.value))
+
+
+async def test_total_timeout_bounds_retries_and_is_a_per_call_option(
+    server: FaultServer, make_client: MakeClient, provider: str, mode: str
+) -> None:
+    """A 503 would be retried after backoff; the total timeout leaves no room, so it is raised."""
+    target = TARGETS[provider]
+    server.play(reply(503, b"{}"), reply(503, b"{}"), reply(200, target.get_body))
+    client = make_client(provider, mode, max_retries=5)
+    with timed() as watch, pytest.raises(target.package().APIStatusError) as info:
+        await settle(target.get(client, options={"total_timeout": 0.2}))
+    assert info.value.status_code == 503 and watch.seconds < 0.2
+    assert server.count("GET") == 1
+    assert await settle(target.get(client.with_options(total_timeout=30.0))) == target.expected_get()

@@ -252,6 +252,7 @@ class RequestOptions(TypedDict, total=False):
 
     headers: Mapping[str, str]
     timeout: float | httpx.Timeout | None
+    total_timeout: float | None
     max_retries: int
     retry_non_idempotent: bool
 
@@ -686,8 +687,10 @@ class _BaseClient(Generic[_HttpT]):
         http_client: _HttpT | None = None,
         retry_non_idempotent: bool = False,
         user_agent: str = "openapi-fragments-client",
+        total_timeout: float | None = None,
     ) -> None:
         self._base_url = base_url
+        self._total_timeout = total_timeout
         self._schemes = dict(schemes)
         self._credentials = _check_credentials(schemes, credentials)
         self._secrets = Secret(_secret_texts(self._credentials.values()))
@@ -722,6 +725,7 @@ class _BaseClient(Generic[_HttpT]):
         max_retries: int | NotGiven = NOT_GIVEN,
         default_headers: Mapping[str, str] | NotGiven = NOT_GIVEN,
         retry_non_idempotent: bool | NotGiven = NOT_GIVEN,
+        total_timeout: float | None | NotGiven = NOT_GIVEN,
     ) -> _ClientT:
         """Return a copy with the given settings replaced, sharing the connection pool.
 
@@ -740,6 +744,8 @@ class _BaseClient(Generic[_HttpT]):
             clone._default_headers = dict(default_headers)
         if not isinstance(retry_non_idempotent, NotGiven):
             clone._retry_non_idempotent = retry_non_idempotent
+        if not isinstance(total_timeout, NotGiven):
+            clone._total_timeout = total_timeout
         return clone
 
     # -- building
@@ -806,6 +812,16 @@ class _BaseClient(Generic[_HttpT]):
         return f"{name} ({scheme.supply})" if scheme is not None and scheme.supply else name
 
     # -- retry decisions
+
+    def _total(self, options: RequestOptions) -> float | None:
+        return options["total_timeout"] if "total_timeout" in options else self._total_timeout
+
+    def _start_attempt(self, request: httpx.Request, deadline: float, timeouts: Mapping[str, Any]) -> None:
+        """Raise when the call's time is up, else cap each phase's timeout at the time left."""
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise _DeadlinePassed("the total timeout passed before sending", request=request)
+        request.extensions["timeout"] = {k: left if v is None else min(v, left) for k, v in timeouts.items()}
 
     def _retries(self, options: RequestOptions) -> int:
         return max(0, options.get("max_retries", self._max_retries))
@@ -891,9 +907,17 @@ class _BaseClient(Generic[_HttpT]):
         message = f"{status} for {where}{_excerpt(response.content, self._secrets.get())}"
         return cls(self._scrub(message), response=response, model=_error_model(op.errors, response))
 
-    def _transport_error(self, exc: httpx.TransportError, request: httpx.Request) -> APIError:
+    def _transport_error(
+        self,
+        exc: httpx.TransportError,
+        request: httpx.Request,
+        options: RequestOptions,
+        deadline: float | None,
+    ) -> APIError:
         timed_out = isinstance(exc, httpx.TimeoutException)
         what = "timed out" if timed_out else "failed"
+        if timed_out and deadline is not None and time.monotonic() >= deadline:
+            what = f"exceeded its total timeout of {self._total(options):g} s"
         message = self._scrub(f"{self._describe(request)} {what}: {exc!s}")
         return APITimeoutError(message) if timed_out else APIConnectionError(message)
 
@@ -909,6 +933,52 @@ class _BaseClient(Generic[_HttpT]):
         for secret in self._secrets.get():
             text = text.replace(secret, _MASK)
         return text
+
+
+class _DeadlinePassed(httpx.ReadTimeout):
+    """The call's ``total_timeout`` passed (a timeout, so retry rules and error types apply)."""
+
+
+def _too_late(deadline: float | None, delay: float) -> bool:
+    """Whether waiting ``delay`` seconds before another attempt would pass the deadline."""
+    return deadline is not None and time.monotonic() + delay >= deadline
+
+
+class _DeadlineStream(httpx.SyncByteStream):
+    """A response body that stops with ``_DeadlinePassed`` once the deadline passes, however
+    steadily the bytes trickle in (each read has its own timeout; this bounds them all)."""
+
+    def __init__(self, inner: httpx.SyncByteStream, deadline: float, request: httpx.Request) -> None:
+        self._inner, self._deadline, self._request = inner, deadline, request
+
+    def __iter__(self) -> Iterator[bytes]:
+        for chunk in self._inner:
+            if time.monotonic() >= self._deadline:
+                raise _DeadlinePassed(
+                    "the total timeout passed while reading the body", request=self._request
+                )
+            yield chunk
+
+    def close(self) -> None:
+        self._inner.close()
+
+
+class _AsyncDeadlineStream(httpx.AsyncByteStream):
+    """``_DeadlineStream`` for the async client."""
+
+    def __init__(self, inner: httpx.AsyncByteStream, deadline: float, request: httpx.Request) -> None:
+        self._inner, self._deadline, self._request = inner, deadline, request
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        async for chunk in self._inner:
+            if time.monotonic() >= self._deadline:
+                raise _DeadlinePassed(
+                    "the total timeout passed while reading the body", request=self._request
+                )
+            yield chunk
+
+    async def aclose(self) -> None:
+        await self._inner.aclose()
 
 
 class SyncClient(_BaseClient[httpx.Client]):
@@ -933,20 +1003,41 @@ class SyncClient(_BaseClient[httpx.Client]):
         """Send ``op``, retrying when safe, and decode the response."""
         opts: RequestOptions = options or {}
         request = self._build_request(op, path, query, headers, cookies, body, opts)
+        total = self._total(opts)
+        deadline = None if total is None else time.monotonic() + total
+        timeouts = dict(request.extensions.get("timeout") or {})
         attempt = 0
         while True:
             try:
-                response = self._http.send(request)
+                response = self._send(request, deadline, timeouts)
             except httpx.TransportError as exc:
                 delay = self._after_error(exc, request, opts, attempt)
-                if delay is None:
-                    raise self._transport_error(exc, request) from exc
+                if delay is None or _too_late(deadline, delay):
+                    raise self._transport_error(exc, request, opts, deadline) from exc
             else:
                 delay = self._after_response(response, opts, attempt)
-                if delay is None:
+                if delay is None or _too_late(deadline, delay):
                     return self._finish(op, response)
             self._sleep(delay)
             attempt += 1
+
+    def _send(
+        self, request: httpx.Request, deadline: float | None, timeouts: Mapping[str, Any]
+    ) -> httpx.Response:
+        """Send and read the response; with a deadline, stop reading a body that outlasts it."""
+        if deadline is None:
+            return self._http.send(request)
+        self._start_attempt(request, deadline, timeouts)
+        response = self._http.send(request, stream=True)
+        try:
+            response.stream = _DeadlineStream(
+                cast("httpx.SyncByteStream", response.stream), deadline, request
+            )
+            response.read()
+        except BaseException:
+            response.close()
+            raise
+        return response
 
     def close(self) -> None:
         """Close the connection pool, unless it was passed in as ``http_client``."""
@@ -988,20 +1079,40 @@ class AsyncClient(_BaseClient[httpx.AsyncClient]):
         """Send ``op``, retrying when safe, and decode the response."""
         opts: RequestOptions = options or {}
         request = self._build_request(op, path, query, headers, cookies, body, opts)
+        total = self._total(opts)
+        deadline = None if total is None else time.monotonic() + total
+        timeouts = dict(request.extensions.get("timeout") or {})
         attempt = 0
         while True:
             try:
-                response = await self._http.send(request)
+                response = await self._send(request, deadline, timeouts)
             except httpx.TransportError as exc:
                 delay = self._after_error(exc, request, opts, attempt)
-                if delay is None:
-                    raise self._transport_error(exc, request) from exc
+                if delay is None or _too_late(deadline, delay):
+                    raise self._transport_error(exc, request, opts, deadline) from exc
             else:
                 delay = self._after_response(response, opts, attempt)
-                if delay is None:
+                if delay is None or _too_late(deadline, delay):
                     return self._finish(op, response)
             await self._sleep(delay)
             attempt += 1
+
+    async def _send(
+        self, request: httpx.Request, deadline: float | None, timeouts: Mapping[str, Any]
+    ) -> httpx.Response:
+        """Send and read the response; with a deadline, stop reading a body that outlasts it."""
+        if deadline is None:
+            return await self._http.send(request)
+        self._start_attempt(request, deadline, timeouts)
+        response = await self._http.send(request, stream=True)
+        try:
+            stream = cast("httpx.AsyncByteStream", response.stream)
+            response.stream = _AsyncDeadlineStream(stream, deadline, request)
+            await response.aread()
+        except BaseException:
+            await response.aclose()
+            raise
+        return response
 
     async def aclose(self) -> None:
         """Close the connection pool, unless it was passed in as ``http_client``."""
