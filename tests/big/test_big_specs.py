@@ -31,6 +31,7 @@ _CLIENT_OPTIONS = (
     "server",
     "base_url",
     "timeout",
+    "total_timeout",
     "max_retries",
     "default_headers",
     "http_client",
