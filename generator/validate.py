@@ -10,6 +10,15 @@ openapi-spec-validator runs once our rules pass: it stops at the first unresolva
 and it reports what our rules already found with less precise locations. An exception inside it
 is reported, never raised. Its findings are cached by the document's content (generator/cache.py),
 so regenerating an unchanged provider does not pay for it again.
+
+It is the slow part (~13 s on OpenAI's spec), so an edit to a few operations does not re-run it
+on everything: the document is cut into units, one per path (the path item, every component it
+reaches through ``$ref``, the top-level keys) and one for the rest (everything but ``paths``).
+A clean validation marks every unit clean in the cache; the next time, when only a few path units
+are not marked, only they are validated, each on its own. The document is valid when every unit
+is: together they hold every node, each operation with everything it refers to, and the one
+check that spans operations (unique operationIds) is ours. Anything else (a component changed, many paths
+changed, a ``$ref`` outside ``#/components/<section>/<name>``) validates the whole document.
 """
 
 from __future__ import annotations
@@ -147,15 +156,71 @@ def _run_spec_validator(document: dict[str, Any]) -> list[tuple[str, str]]:
     return found
 
 
+_MAX_UNITS = 16  # more path units to validate than this: one pass over the whole document is cheaper
+_CLEAN = "openapi-spec-validator-clean-units"
+
+
 def _spec_validator(merged: Merged) -> Iterator[Diagnostic]:
     """The validator's findings, cached by the document's content (it is the slow part)."""
-    key = cache_key(version("openapi-spec-validator"), json.dumps(merged.document, sort_keys=True))
+    tool = version("openapi-spec-validator")
+    key = cache_key(tool, json.dumps(merged.document, sort_keys=True))
     cached = read_entry("openapi-spec-validator", key)
-    found = json.loads(cached) if cached is not None else _run_spec_validator(merged.document)
+    found = json.loads(cached) if cached is not None else _validate_by_units(merged.document, tool)
     if cached is None:
         write_entry("openapi-spec-validator", key, json.dumps(found))
     for pointer, message in found:
         yield Diagnostic(merged.origin_of(pointer), message)
+
+
+def _validate_by_units(document: dict[str, Any], tool: str) -> list[tuple[str, str]]:
+    """Validate only the path units not known to be clean, or else the whole document."""
+    units = _units(document)
+    keys = {label: cache_key(tool, "unit", json.dumps(unit, sort_keys=True)) for label, unit in units.items()}
+    dirty = [label for label, key in keys.items() if read_entry(_CLEAN, key) is None]
+    if units and "" not in dirty and len(dirty) <= _MAX_UNITS:
+        found = [finding for label in sorted(dirty) for finding in _run_spec_validator(units[label])]
+    else:
+        found = _run_spec_validator(document)
+    if not found:
+        for unit_key in keys.values():
+            write_entry(_CLEAN, unit_key, "")
+    return found
+
+
+def _units(document: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """``{"": everything but paths, path: that path's unit}``; empty when a path cannot be cut out."""
+    components = document.get("components")
+    components = components if isinstance(components, dict) else {}
+    top = {k: v for k, v in document.items() if k not in ("paths", "components")}
+    units: dict[str, dict[str, Any]] = {"": {**document, "paths": {}}}
+    for path, item in (document.get("paths") or {}).items():
+        reached = _reached_components(item, components)
+        if reached is None:
+            return {}
+        if isinstance(components.get("securitySchemes"), dict):
+            reached["securitySchemes"] = components["securitySchemes"]
+        units[path] = {**top, "paths": {path: item}, "components": reached}
+    return units
+
+
+def _reached_components(node: Any, components: dict[str, Any]) -> dict[str, dict[str, Any]] | None:
+    """Every component ``node`` reaches through ``$ref``s, by section; None for any other ``$ref``."""
+    reached: dict[str, dict[str, Any]] = {}
+    todo = [ref for _, ref in _walk_refs(node, "")]
+    while todo:
+        ref = todo.pop()
+        tokens = split_pointer(ref[1:]) if isinstance(ref, str) and ref.startswith("#/") else []
+        if len(tokens) != 3 or tokens[0] != "components":
+            return None
+        section, name = tokens[1], tokens[2]
+        entries = components.get(section)
+        target = entries.get(name, _MISSING) if isinstance(entries, dict) else _MISSING
+        if target is _MISSING:
+            return None
+        if name not in reached.setdefault(section, {}):
+            reached[section][name] = target
+            todo += [ref for _, ref in _walk_refs(target, "")]
+    return reached
 
 
 def validate(merged: Merged) -> list[Diagnostic]:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import copy
+from pathlib import Path
 from typing import Any
 
 import pytest
 
-from generator.diagnostics import SpecError
+from generator import validate as validate_module
+from generator.diagnostics import Diagnostic, SpecError
 from generator.load import Fragment
 from generator.merge import merge
 from generator.pipeline import load_valid_spec
@@ -139,3 +141,72 @@ def test_unknown_keys_are_errors_not_fixed(make_provider: MakeProvider) -> None:
     with pytest.raises(SpecError) as error:
         load_valid_spec(make_provider({"a.json": document}), "acme")
     assert "'requestBodyy' was unexpected" in error.value.diagnostics[0].message
+
+
+# -- openapi-spec-validator by units ------------------------------------------------------------------
+
+
+def _api(
+    summary: str = "A", pet_type: str = "string", pets_default: Any = None
+) -> list[tuple[str, dict[str, Any]]]:
+    """Three fragments: /a and /b use the Pet component, /c is on its own."""
+    pet = {"$ref": "#/components/schemas/Pet"}
+    documents = []
+    for path in ("/a", "/b", "/c"):
+        document = fragment(path)
+        operation = document["paths"][path]["get"]
+        operation["summary"] = summary if path == "/a" else path
+        if path != "/c":
+            operation["responses"]["200"]["content"] = {"application/json": {"schema": pet}}
+        if path == "/c" and pets_default is not None:
+            operation["parameters"] = [
+                {"name": "n", "in": "query", "schema": {"type": "integer", "default": pets_default}}
+            ]
+        documents.append((f"specs/p{path}.json", document))
+    documents[0][1]["components"] = {
+        "schemas": {"Pet": {"type": "object", "properties": {"name": {"type": pet_type}}}}
+    }
+    return documents
+
+
+@pytest.fixture
+def validator_runs(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> list[list[str]]:
+    """The paths of every document openapi-spec-validator is run on (an empty cache per test)."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    runs: list[list[str]] = []
+    real = validate_module._run_spec_validator
+
+    def record(document: dict[str, Any]) -> list[tuple[str, str]]:
+        runs.append(sorted(document.get("paths") or {}))
+        return real(document)
+
+    monkeypatch.setattr(validate_module, "_run_spec_validator", record)
+    return runs
+
+
+def test_after_a_clean_run_an_edited_operation_is_validated_alone(validator_runs: list[list[str]]) -> None:
+    assert _check(*_api()) == []
+    assert _check(*_api(summary="edited")) == []
+    assert validator_runs == [["/a", "/b", "/c"], ["/a"]]
+
+
+def test_an_error_in_an_edited_operation_is_found_by_its_unit(validator_runs: list[list[str]]) -> None:
+    assert _check(*_api()) == []
+    problems = _check(*_api(pets_default="many"))
+    assert validator_runs == [["/a", "/b", "/c"], ["/c"]]
+    assert problems == _whole_document_problems(_api(pets_default="many"))
+    assert len(problems) == 1 and "'many' is not of type 'integer'" in problems[0]
+
+
+def test_a_changed_component_validates_the_whole_document(validator_runs: list[list[str]]) -> None:
+    assert _check(*_api()) == []
+    assert _check(*_api(pet_type="integer")) == []
+    assert validator_runs == [["/a", "/b", "/c"], ["/a", "/b", "/c"]]
+
+
+def _whole_document_problems(documents: list[tuple[str, dict[str, Any]]]) -> list[str]:
+    merged = merge([Fragment(name, doc) for name, doc in documents])
+    return [
+        Diagnostic(merged.origin_of(p), m).format()
+        for p, m in validate_module._run_spec_validator(merged.document)
+    ]
