@@ -816,6 +816,15 @@ class _BaseClient(Generic[_HttpT]):
     def _total(self, options: RequestOptions) -> float | None:
         return options["total_timeout"] if "total_timeout" in options else self._total_timeout
 
+    def _deadline(
+        self, request: httpx.Request, options: RequestOptions
+    ) -> tuple[float | None, dict[str, Any]]:
+        """When the call must be over (``time.monotonic()``; None: no total timeout), and the
+        request's own per-phase timeouts, which each attempt caps at the time left."""
+        total = self._total(options)
+        deadline = None if total is None else time.monotonic() + total
+        return deadline, dict(request.extensions.get("timeout") or {})
+
     def _start_attempt(self, request: httpx.Request, deadline: float, timeouts: Mapping[str, Any]) -> None:
         """Raise when the call's time is up, else cap each phase's timeout at the time left."""
         left = deadline - time.monotonic()
@@ -1003,9 +1012,7 @@ class SyncClient(_BaseClient[httpx.Client]):
         """Send ``op``, retrying when safe, and decode the response."""
         opts: RequestOptions = options or {}
         request = self._build_request(op, path, query, headers, cookies, body, opts)
-        total = self._total(opts)
-        deadline = None if total is None else time.monotonic() + total
-        timeouts = dict(request.extensions.get("timeout") or {})
+        deadline, timeouts = self._deadline(request, opts)
         attempt = 0
         while True:
             try:
@@ -1079,9 +1086,7 @@ class AsyncClient(_BaseClient[httpx.AsyncClient]):
         """Send ``op``, retrying when safe, and decode the response."""
         opts: RequestOptions = options or {}
         request = self._build_request(op, path, query, headers, cookies, body, opts)
-        total = self._total(opts)
-        deadline = None if total is None else time.monotonic() + total
-        timeouts = dict(request.extensions.get("timeout") or {})
+        deadline, timeouts = self._deadline(request, opts)
         attempt = 0
         while True:
             try:
