@@ -2,7 +2,9 @@
 
 ``write_tree`` replaces a generated package folder with exactly the files given (stale files
 disappear) by building the new tree beside it and swapping it in, so a failure leaves the
-previous tree intact. ``write_files`` writes a few files next to existing ones (``import-docs``,
+previous tree intact. What the generator never writes and ``read_tree`` ignores (``__pycache__``,
+``*.egg-info`` of an editable install, ``build/``, dot files) moves across the swap, so a
+regeneration does not undo ``pip install -e``. ``write_files`` writes a few files next to existing ones (``import-docs``,
 ``merge -o``), each through a temporary file and a rename. ``diff_tree`` compares without
 writing. Paths are checked to stay inside the target folder.
 """
@@ -45,10 +47,29 @@ def write_files(folder: Path, files: Mapping[str, str]) -> list[str]:
 IGNORED = ("__pycache__", ".pytest_cache", ".mypy_cache", "build", "dist")
 
 
+def _ignored_name(part: str) -> bool:
+    return part in IGNORED or part.endswith(".egg-info") or part.startswith(".")
+
+
 def _ignored(relative: Path) -> bool:
-    return any(
-        part in IGNORED or part.endswith(".egg-info") or part.startswith(".") for part in relative.parts
-    )
+    return any(_ignored_name(part) for part in relative.parts)
+
+
+def _carry_ignored(folder: Path, staging: Path, moves: list[tuple[Path, Path]]) -> None:
+    """Move the ignored entries of ``folder`` to the same place in ``staging`` where that place's
+    folder still exists, recording each move done (source, destination) so that it can be undone."""
+    found = []
+    for directory, subdirectories, names in os.walk(folder):
+        here = Path(directory)
+        for name in [*subdirectories, *names]:
+            source = here / name
+            target = staging / source.relative_to(folder)
+            if _ignored_name(name) and target.parent.is_dir() and not target.exists():
+                found.append((source, target))
+        subdirectories[:] = [d for d in subdirectories if not _ignored_name(d)]
+    for source, target in found:
+        os.replace(source, target)
+        moves.append((source, target))
 
 
 def read_tree(folder: Path) -> dict[str, bytes]:
@@ -105,6 +126,7 @@ def write_tree(folder: Path, files: Mapping[str, str], *, fail_after: int | None
     retired = folder.with_name(f".{folder.name}.old")
     for leftover in (staging, retired):
         shutil.rmtree(leftover, ignore_errors=True)
+    moves: list[tuple[Path, Path]] = []
     try:
         for count, name in enumerate(sorted(files)):
             if fail_after is not None and count >= fail_after:
@@ -113,12 +135,18 @@ def write_tree(folder: Path, files: Mapping[str, str], *, fail_after: int | None
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(files[name].encode("utf-8"))
         if folder.exists():
+            _carry_ignored(folder, staging, moves)
+            if fail_after is not None and fail_after >= len(files):
+                raise OSError("injected failure before the swap")
             os.replace(folder, retired)
         os.replace(staging, folder)
     except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
         if retired.exists() and not folder.exists():
             os.replace(retired, folder)
+        for source, target in reversed(moves):
+            if target.exists() and not source.exists():
+                os.replace(target, source)
+        shutil.rmtree(staging, ignore_errors=True)
         raise
     shutil.rmtree(retired, ignore_errors=True)
     return change

@@ -204,3 +204,52 @@ def test_the_generated_package_is_pip_installable(provider: str, tmp_path: Path)
         text=True,
     )
     assert result.returncode == 0 and result.stdout.startswith(str(target)), result.stderr
+
+
+def _with_ignored_entries(target: Path) -> dict[str, bytes]:
+    """Put what an editable install, Python and mypy leave in a package folder; return it."""
+    extra = {
+        "mariadb_cloud.egg-info/PKG-INFO": b"Name: mariadb-cloud\n",
+        "mariadb_cloud/__pycache__/_client.cpython-311.pyc": b"\x00pyc",
+        "mariadb_cloud/models/__pycache__/invite.cpython-311.pyc": b"\x00pyc",
+        ".mypy_cache/3.11/cache.db": b"db",
+        ".gitignore": b"build/\n",
+    }
+    for name, data in extra.items():
+        (target / name).parent.mkdir(parents=True, exist_ok=True)
+        (target / name).write_bytes(data)
+    return extra
+
+
+def _everything(folder: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()
+    }
+
+
+def test_regenerating_keeps_what_the_generator_does_not_write(tmp_path: Path) -> None:
+    target = tmp_path / "generated" / "mariadb_cloud"
+    shutil.copytree(GENERATED / "mariadb_cloud", target)
+    extra = _with_ignored_entries(target)
+    gone = target / "mariadb_cloud" / "old" / "__pycache__" / "x.pyc"  # its folder is not generated any more
+    gone.parent.mkdir(parents=True)
+    gone.write_bytes(b"\x00pyc")
+    _, _, files = build_package(SPECS, "mariadb_cloud")
+    write_tree(target, {**files, "API.md": "changed\n"})
+    after = _everything(target)
+    assert {name: after.get(name) for name in extra} == extra
+    assert after["API.md"] == b"changed\n" and not gone.exists()
+    assert sorted(p.name for p in target.parent.iterdir()) == ["mariadb_cloud"]
+
+
+def test_a_failure_just_before_the_swap_puts_everything_back(tmp_path: Path) -> None:
+    target = tmp_path / "generated" / "mariadb_cloud"
+    shutil.copytree(GENERATED / "mariadb_cloud", target)
+    _with_ignored_entries(target)
+    before = _everything(target)
+    _, _, files = build_package(SPECS, "mariadb_cloud")
+    files = {**files, "API.md": "changed\n"}
+    with pytest.raises(OSError, match="injected failure before the swap"):
+        write_tree(target, files, fail_after=len(files))
+    assert _everything(target) == before
+    assert sorted(p.name for p in target.parent.iterdir()) == ["mariadb_cloud"]
