@@ -335,51 +335,49 @@ def _parameters_operation(parameters: list[dict[str, Any]], path: str = "/things
                            "responses": {"204": {"description": "ok"}}}}}  # fmt: skip
 
 
+def _sent(generated_package: Generate, parameters: list[dict[str, Any]], **arguments: Any) -> httpx.Request:
+    """Generate a GET taking ``parameters``, call it with ``arguments``; the request it sent."""
+    package = generated_package({"a.json": _doc(_parameters_operation(parameters))})
+    seen: list[httpx.Request] = []
+    _client(package, _replying(status=204), seen).things.fetch(**arguments)
+    return seen[0]
+
+
 def test_header_and_cookie_parameters(generated_package: Generate) -> None:
     parameters = [{"name": "X-Request-Id", "in": "header", "required": True, "schema": {"type": "string"}},
                   {"name": "session", "in": "cookie", "schema": {"type": "string"}},
                   {"name": "theme", "in": "cookie", "schema": {"type": "string"}}]  # fmt: skip
-    package = generated_package({"a.json": _doc(_parameters_operation(parameters))})
-    seen: list[httpx.Request] = []
-    _client(package, _replying(status=204), seen).things.fetch(x_request_id="r-1", session="s1", theme="dark")
-    assert seen[0].headers["X-Request-Id"] == "r-1" and seen[0].headers["cookie"] == "session=s1; theme=dark"
+    request = _sent(generated_package, parameters, x_request_id="r-1", session="s1", theme="dark")
+    assert request.headers["X-Request-Id"] == "r-1" and request.headers["cookie"] == "session=s1; theme=dark"
 
 
 def test_array_header_parameters_are_one_comma_separated_value(generated_package: Generate) -> None:
     parameters = [
         {"name": "X-Ids", "in": "header", "schema": {"type": "array", "items": {"type": "integer"}}}
     ]
-    package = generated_package({"a.json": _doc(_parameters_operation(parameters))})
-    seen: list[httpx.Request] = []
-    _client(package, _replying(status=204), seen).things.fetch(x_ids=[1, 2, 3])
-    assert seen[0].headers.get_list("X-Ids") == ["1,2,3"]  # style simple: one header, not three
+    request = _sent(generated_package, parameters, x_ids=[1, 2, 3])
+    assert request.headers.get_list("X-Ids") == ["1,2,3"]  # style simple: one header, not three
 
 
 def test_array_query_parameters_form_explode_repeat_the_key(generated_package: Generate) -> None:
     parameters = [{"name": "ids", "in": "query", "style": "form", "explode": True,
                    "schema": {"type": "array", "items": {"type": "integer"}}}]  # fmt: skip
-    package = generated_package({"a.json": _doc(_parameters_operation(parameters))})
-    seen: list[httpx.Request] = []
-    _client(package, _replying(status=204), seen).things.fetch(ids=[1, 2])
-    assert seen[0].url.query == b"ids=1&ids=2"
+    request = _sent(generated_package, parameters, ids=[1, 2])
+    assert request.url.query == b"ids=1&ids=2"
 
 
 def test_array_query_parameters_with_explode_false_are_comma_separated(generated_package: Generate) -> None:
     parameters = [{"name": "ids", "in": "query", "style": "form", "explode": False,
                    "schema": {"type": "array", "items": {"type": "integer"}}}]  # fmt: skip
-    package = generated_package({"a.json": _doc(_parameters_operation(parameters))})
-    seen: list[httpx.Request] = []
-    _client(package, _replying(status=204), seen).things.fetch(ids=[1, 2])
-    assert seen[0].url.query == b"ids=1%2C2"
+    request = _sent(generated_package, parameters, ids=[1, 2])
+    assert request.url.query == b"ids=1%2C2"
 
 
 def test_array_query_parameters_pipe_delimited(generated_package: Generate) -> None:
     parameters = [{"name": "ids", "in": "query", "style": "pipeDelimited", "explode": False,
                    "schema": {"type": "array", "items": {"type": "integer"}}}]  # fmt: skip
-    package = generated_package({"a.json": _doc(_parameters_operation(parameters))})
-    seen: list[httpx.Request] = []
-    _client(package, _replying(status=204), seen).things.fetch(ids=[1, 2])
-    assert seen[0].url.query == b"ids=1%7C2"
+    request = _sent(generated_package, parameters, ids=[1, 2])
+    assert request.url.query == b"ids=1%7C2"
 
 
 def test_path_level_parameters_apply_to_every_operation_and_can_be_overridden(
