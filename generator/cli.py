@@ -19,13 +19,13 @@ from typing import Any, TypeVar
 import click
 
 from generator.diagnostics import Diagnostic, Origin, SpecError
-from generator.diff_api import Change, diff_api, parse_document, render_report
-from generator.documents import markdown_blocks
-from generator.load import page_fragments, discover_providers, read_text, read_whole_spec
+from generator.review.diff_api import Change, diff_api, parse_document, render_report
+from generator.spec.documents import markdown_blocks
+from generator.spec.load import page_fragments, discover_providers, read_text, read_whole_spec
 from generator.pipeline import ValidSpec, build_package, load_valid_spec
-from generator.quirks import HTTP_METHODS
-from generator.splitting import dump_json, split_fragments, split_spec
-from generator.write import diff_tree, write_file, write_files, write_tree
+from generator.spec.quirks import HTTP_METHODS
+from generator.spec.splitting import dump_json, split_fragments, split_spec
+from generator.emit.write import diff_tree, write_file, write_files, write_tree
 
 __all__ = ["main"]
 

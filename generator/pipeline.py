@@ -10,16 +10,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.config import ProviderConfig
+from generator.spec.config import ProviderConfig
 from generator.diagnostics import Diagnostic, SpecError
-from generator.format import format_sources
-from generator.ir import Package
-from generator.load import load_provider
-from generator.merge import Merged, merge
-from generator.normalize import normalize
-from generator.quirks import apply_quirks
-from generator.render import render
-from generator.validate import validate
+from generator.emit.format import format_sources
+from generator.model.ir import Package
+from generator.spec.load import load_provider
+from generator.spec.merge import Merged, merge
+from generator.model.normalize import normalize
+from generator.spec.quirks import apply_quirks
+from generator.emit.render import render
+from generator.spec.validate import validate
 
 __all__ = ["Progress", "ValidSpec", "build_package", "load_valid_spec"]
 

@@ -67,7 +67,7 @@ def generated_package(
     import sys
 
     from generator.pipeline import build_package
-    from generator.write import write_tree
+    from generator.emit.write import write_tree
 
     def generate(files: dict[str, Any], settings: str = "") -> Any:
         name = f"pkg_{next(_counter)}"

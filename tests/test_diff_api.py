@@ -22,7 +22,7 @@ from openapi_spec_validator import validate as validate_with_library
 
 from generator.cli import cli
 from generator.diagnostics import SpecError
-from generator.diff_api import RULES, Change, diff_api, parse_document, render_report, summary
+from generator.review.diff_api import RULES, Change, diff_api, parse_document, render_report, summary
 from tests.conftest import GENERATED, ROOT, MakeProvider, fragment
 
 SPECS = ROOT / "specs"

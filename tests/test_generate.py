@@ -14,8 +14,8 @@ from click.testing import CliRunner
 
 from generator.cli import cli
 from generator.pipeline import build_package
-from generator.render import RUNTIME_SOURCE
-from generator.write import read_tree, write_tree
+from generator.emit.render import RUNTIME_SOURCE
+from generator.emit.write import read_tree, write_tree
 from tests.conftest import GENERATED, ROOT
 
 SPECS = ROOT / "specs"

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from generator.pipeline import build_package
-from generator.write import diff_tree, write_tree
+from generator.emit.write import diff_tree, write_tree
 from tests.conftest import ROOT
 
 GOLDEN = ROOT / "tests" / "golden"

@@ -35,11 +35,11 @@ from hypothesis import strategies as st
 
 from generator.cli import cli
 from generator.diagnostics import SpecError
-from generator.format import format_python
-from generator.load import load_provider
+from generator.emit.format import format_python
+from generator.spec.load import load_provider
 from generator.pipeline import build_package
-from generator.render import pydoc
-from generator.write import write_tree
+from generator.emit.render import pydoc
+from generator.emit.write import write_tree
 from tests.conftest import ROOT, MakeProvider
 
 if sys.version_info >= (3, 11):
@@ -570,7 +570,7 @@ def test_a_self_referencing_yaml_alias_is_a_parse_error(make_provider: MakeProvi
 def test_a_yaml_alias_bomb_is_refused_by_size(
     make_provider: MakeProvider, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("generator.load.MAX_NODES", 10_000)
+    monkeypatch.setattr("generator.spec.load.MAX_NODES", 10_000)
     levels = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
     levels += [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 10)}]" for i in range(1, 6)]
     text = "openapi: 3.1.0\ninfo: {title: T, version: '1'}\npaths: {}\nx-bomb:\n" + "".join(

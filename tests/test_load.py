@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from generator.diagnostics import SpecError
-from generator.load import load_provider
+from generator.spec.load import load_provider
 from tests.conftest import MakeProvider, fragment
 
 

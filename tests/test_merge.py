@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 
 from generator.diagnostics import Origin, SpecError
-from generator.load import Fragment
-from generator.merge import merge
-from generator.splitting import dump_json
+from generator.spec.load import Fragment
+from generator.spec.merge import merge
+from generator.spec.splitting import dump_json
 from tests.conftest import fragment
 
 

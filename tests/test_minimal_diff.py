@@ -18,7 +18,7 @@ import pytest
 from click.testing import CliRunner
 
 from generator.cli import cli
-from generator.write import read_tree
+from generator.emit.write import read_tree
 from tests.conftest import ROOT
 
 PROVIDER = "mariadb_cloud"

@@ -11,7 +11,7 @@ import pytest
 from packaging.version import Version
 
 from generator.diagnostics import SpecError
-from generator.normalize import normalize, package_version
+from generator.model.normalize import normalize, package_version
 from generator.pipeline import load_valid_spec
 from tests.conftest import MakeProvider, fragment
 

@@ -8,12 +8,12 @@ from typing import Any
 
 import pytest
 
-from generator import validate as validate_module
+from generator.spec import validate as validate_module
 from generator.diagnostics import Diagnostic, SpecError
-from generator.load import Fragment
-from generator.merge import merge
+from generator.spec.load import Fragment
+from generator.spec.merge import merge
 from generator.pipeline import load_valid_spec
-from generator.validate import validate
+from generator.spec.validate import validate
 from tests.conftest import MakeProvider, fragment
 
 

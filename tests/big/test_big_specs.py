@@ -20,7 +20,7 @@ import pytest
 from click.testing import CliRunner
 
 from generator.cli import cli
-from generator.quirks import HTTP_METHODS
+from generator.spec.quirks import HTTP_METHODS
 from tests.conftest import ROOT
 from tests.prism_server import run_prism
 

@@ -1,6 +1,6 @@
 """Normalize a validated document into the intermediate model (IR): the ``normalize`` stage.
 
-Takes the merged document and the provider settings, returns :class:`~generator.ir.Package`
+Takes the merged document and the provider settings, returns :class:`~generator.model.ir.Package`
 with every name, type, default and docstring decided, so templates only print. Schema rules are
 in ``schemas``, operation rules in ``operations``, naming in ``names``.
 
@@ -20,9 +20,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
-from generator.config import Pagination, ProviderConfig
+from generator.spec.config import Pagination, ProviderConfig
 from generator.diagnostics import Diagnostic, SpecError, join_pointer
-from generator.ir import (
+from generator.model.ir import (
     Client,
     EnumMember,
     EnumModel,
@@ -39,12 +39,12 @@ from generator.ir import (
     ServerArgument,
     ServerVariable,
 )
-from generator.merge import Merged
-from generator.names import RESERVED, pascal, snake, words
-from generator.operations import OpSpec, ParamSpec, build_operation, collect_operations, name_operations
-from generator.schemas import EXTRA_WIRE, EnumSpec, FieldSpec, ModelSpec, SchemaBuilder
-from generator.splitting import dump_json
-from generator.typeexpr import NONE, Type, msgspec_cannot_decode, render_type, union
+from generator.spec.merge import Merged
+from generator.model.names import RESERVED, pascal, snake, words
+from generator.model.operations import OpSpec, ParamSpec, build_operation, collect_operations, name_operations
+from generator.model.schemas import EXTRA_WIRE, EnumSpec, FieldSpec, ModelSpec, SchemaBuilder
+from generator.spec.splitting import dump_json
+from generator.model.types import NONE, Type, msgspec_cannot_decode, render_type, union
 
 __all__ = ["normalize"]
 

@@ -29,8 +29,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from generator.diagnostics import Diagnostic, Origin, SpecError, join_pointer
-from generator.load import Fragment
-from generator.quirks import HTTP_METHODS
+from generator.spec.load import Fragment
+from generator.spec.quirks import HTTP_METHODS
 
 __all__ = ["Merged", "merge"]
 

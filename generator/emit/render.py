@@ -17,11 +17,11 @@ from pathlib import Path
 
 import jinja2
 
-from generator.ir import ModelModule, Package, Resource
+from generator.model.ir import ModelModule, Package, Resource
 
 __all__ = ["RUNTIME_SOURCE", "TEMPLATES", "code", "header", "md", "pydoc", "render", "toml"]
 
-TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+TEMPLATES = Path(__file__).resolve().parent.parent.parent / "templates"
 RUNTIME_SOURCE = resources.files("generator").joinpath("_runtime.py").read_text(encoding="utf-8")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _OPEN_QUOTE_AT_END = re.compile(r'(?<!\\)(\\\\)*"$')  # a final quote after an even run of backslashes

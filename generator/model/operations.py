@@ -22,13 +22,13 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from generator.config import OperationOverride, ProviderConfig
+from generator.spec.config import OperationOverride, ProviderConfig
 from generator.diagnostics import Diagnostic, Origin, join_pointer, split_pointer
-from generator.merge import Merged
-from generator.names import RESERVED, pascal, safe_identifier, singular, snake, words
-from generator.quirks import HTTP_METHODS
-from generator.schemas import ABSENT, SchemaBuilder
-from generator.typeexpr import NONE, Type, prim
+from generator.spec.merge import Merged
+from generator.model.names import RESERVED, pascal, safe_identifier, singular, snake, words
+from generator.spec.quirks import HTTP_METHODS
+from generator.model.schemas import ABSENT, SchemaBuilder
+from generator.model.types import NONE, Type, prim
 
 __all__ = ["OpSpec", "ParamSpec", "RawOperation", "build_operation", "collect_operations", "name_operations"]
 

@@ -31,9 +31,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from generator.diagnostics import Diagnostic, Origin, join_pointer
-from generator.merge import Merged
-from generator.names import constant, pascal, snake
-from generator.typeexpr import ANY, NONE, Type, dict_of, list_of, literal, model, prim, tagged, union
+from generator.spec.merge import Merged
+from generator.model.names import constant, pascal, snake
+from generator.model.types import ANY, NONE, Type, dict_of, list_of, literal, model, prim, tagged, union
 
 __all__ = ["ABSENT", "EXTRA_WIRE", "EnumSpec", "FieldSpec", "ModelSpec", "SchemaBuilder"]
 

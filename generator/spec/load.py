@@ -20,9 +20,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from generator.config import ProviderConfig, check_folder, parse_config
+from generator.spec.config import ProviderConfig, check_folder, parse_config
 from generator.diagnostics import Diagnostic, Origin, SpecError
-from generator.documents import (
+from generator.spec.documents import (
     ParseError,
     is_openapi,
     looks_like_openapi,

@@ -30,13 +30,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from generator.config import ProviderConfig, parse_config
+from generator.spec.config import ProviderConfig, parse_config
 from generator.diagnostics import Diagnostic, Origin, SpecError, split_pointer
-from generator.merge import Merged
-from generator.ir import ServerVariable
-from generator.normalize import servers_of
-from generator.operations import collect_operations, name_operations
-from generator.schemas import FORMATS, SchemaBuilder
+from generator.spec.merge import Merged
+from generator.model.ir import ServerVariable
+from generator.model.normalize import servers_of
+from generator.model.operations import collect_operations, name_operations
+from generator.model.schemas import FORMATS, SchemaBuilder
 
 __all__ = ["RULES", "Change", "Rule", "diff_api", "parse_document", "render_report", "summary"]
 

@@ -28,7 +28,7 @@ from dataclasses import replace
 from typing import Any
 
 from generator.diagnostics import Diagnostic, Origin, join_pointer
-from generator.load import Fragment
+from generator.spec.load import Fragment
 
 __all__ = ["HTTP_METHODS", "apply_quirks"]
 

@@ -18,8 +18,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from generator.diagnostics import Diagnostic, Origin, SpecError, join_pointer
-from generator.load import Fragment
-from generator.quirks import HTTP_METHODS
+from generator.spec.load import Fragment
+from generator.spec.quirks import HTTP_METHODS
 
 __all__ = ["dump_json", "fragment_file_name", "split_fragments", "split_spec"]
 

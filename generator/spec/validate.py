@@ -1,6 +1,6 @@
 """Validate a merged document: openapi-spec-validator (3.0 and 3.1) plus the rules it misses.
 
-Takes :class:`~generator.merge.Merged` and returns every problem at once as diagnostics whose
+Takes :class:`~generator.spec.merge.Merged` and returns every problem at once as diagnostics whose
 origins are mapped back to the fragment that holds the node. Our own rules:
 - every ``$ref`` is local (``#/...``) and resolves;
 - component names match ``^[a-zA-Z0-9._-]+$``;
@@ -31,8 +31,8 @@ from typing import Any
 
 from generator.cache import cache_key, read_entry, write_entry
 from generator.diagnostics import Diagnostic, join_pointer, split_pointer
-from generator.merge import Merged
-from generator.quirks import HTTP_METHODS
+from generator.spec.merge import Merged
+from generator.spec.quirks import HTTP_METHODS
 
 __all__ = ["path_variables", "resolve_pointer", "validate"]
 

@@ -1,0 +1,1 @@
+"""The emit stages: IR -> source text (``render``), black's exact output (``format``), files (``write``)."""

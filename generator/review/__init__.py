@@ -1,0 +1,1 @@
+"""Reviewing a regeneration: the API change report (``diff_api``)."""
