@@ -597,3 +597,23 @@ def test_generate_summary_counts_operations_and_breaking_changes(
     )
     code, out, _ = _run("--specs-dir", str(specs), "--out-dir", str(out_dir), "generate")
     assert re.fullmatch(r"acme: 0 written, \d+ unchanged, 0 deleted; \+0 operations, -0 operations\n", out)
+
+
+def test_the_media_type_compared_is_the_one_the_client_uses() -> None:
+    """Content {application/xml, text/plain}: the client reads text/plain, so adding an XML
+    variant next to it changes nothing a caller sees (diff-api compared the XML one before)."""
+    text = {"description": "OK", "content": {"text/plain": {"schema": STRING}}}
+    both = {"description": "OK", "content": {"application/xml": {"schema": obj(a=STRING)}, "text/plain": {"schema": STRING}}}  # fmt: skip
+    old = api({"GET /x": {"responses": {"200": text}}})
+    new = api({"GET /x": {"responses": {"200": both}}})
+    assert diff_api(old, new) == ()
+
+
+def test_a_property_redefined_next_to_all_of_has_the_type_the_client_gives_it() -> None:
+    """Own ``x: string`` plus ``allOf: [{x: integer}]``: the client types ``x`` as ``str``, so a
+    change of the ``allOf`` part's ``x`` is no change of the client (diff-api believed integer)."""
+    old = api({"GET /x": returns({**obj(x=STRING), "allOf": [obj(x={"type": "integer"})]})})
+    new = api({"GET /x": returns({**obj(x=STRING), "allOf": [obj(x={"type": "boolean"})]})})
+    assert diff_api(old, new) == ()
+    changed = api({"GET /x": returns({**obj(x={"type": "number"}), "allOf": [obj(x={"type": "integer"})]})})
+    assert [c.message for c in diff_api(old, changed)] == ["response field 'x' changed type from 'string' to 'number'"]

@@ -23,10 +23,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from generator.spec.config import OperationOverride, ProviderConfig
-from generator.diagnostics import Diagnostic, Origin, join_pointer, split_pointer
+from generator.diagnostics import Diagnostic, Origin, join_pointer
 from generator.spec.merge import Merged
 from generator.model.names import RESERVED, pascal, safe_identifier, singular, snake, words
 from generator.spec.quirks import HTTP_METHODS
+from generator.spec.views import choose_media, follow, is_json_media
 from generator.model.schemas import ABSENT, SchemaBuilder
 from generator.model.types import NONE, Type, prim
 
@@ -171,19 +172,12 @@ def name_operations(
 
 
 def _deref(merged: Merged, node: Any, section: str) -> tuple[Any, str | None, str]:
-    """Follow a components ``$ref`` of ``section``; return node, component name and pointer."""
-    prefix = f"#/components/{section}/"
-    name = None
-    pointer = ""
-    for _ in range(16):
-        if not (
-            isinstance(node, dict) and isinstance(node.get("$ref"), str) and node["$ref"].startswith(prefix)
-        ):
-            break
-        name = split_pointer(node["$ref"][1:])[-1]
-        pointer = node["$ref"][1:]
-        node = ((merged.document.get("components") or {}).get(section) or {}).get(name, {})
-    return node, name, pointer
+    """Follow ``$ref``s; return the node, its component name when it is one of ``section``, and
+    the pointer of the node reached ("" when ``node`` was no reference)."""
+    followed = follow(merged.document, node)
+    component = followed.component
+    name = component[1] if component is not None and component[0] == section else None
+    return followed.node, name, followed.pointer or ""
 
 
 def _raw_params(merged: Merged, raw: RawOperation) -> Iterator[tuple[dict[str, Any], str, str | None]]:
@@ -246,19 +240,8 @@ def _params(merged: Merged, raw: RawOperation, hint: str, schemas: SchemaBuilder
     return tuple(specs)
 
 
-def _media(content: Any) -> tuple[str, Any] | None:
-    """The media type we use from a ``content`` map: JSON first, then text, then anything."""
-    if not isinstance(content, dict) or not content:
-        return None
-    types = sorted(content)
-    json_types = [t for t in types if t.split(";")[0].strip() == "application/json" or t.endswith("+json")]
-    text_types = [t for t in types if t.startswith("text/")]
-    chosen = (json_types or text_types or types)[0]
-    return chosen, content[chosen]
-
-
 def _kind(media_type: str) -> str:
-    if media_type.split(";")[0].strip() == "application/json" or media_type.endswith("+json"):
+    if is_json_media(media_type):
         return "json"
     return "text" if media_type.startswith("text/") else "bytes"
 
@@ -271,7 +254,7 @@ def _body(
 ) -> tuple[Type | None, bool, tuple[str, str]]:
     """The body type, whether it is required, and (media type, encoding)."""
     body, component, target = _deref(merged, raw.operation.get("requestBody"), "requestBodies")
-    media = _media(body.get("content")) if isinstance(body, dict) else None
+    media = choose_media(body.get("content")) if isinstance(body, dict) else None
     if media is None:
         return None, False, ("application/json", "json")
     pointer = (target or raw.pointer + "/requestBody") + join_pointer("content", media[0], "schema")
@@ -293,7 +276,7 @@ def _response_type(
 ) -> tuple[Type, str]:
     response, component, target = _deref(merged, raw.operation["responses"][status], "responses")
     pointer = target or raw.pointer + join_pointer("responses", status)
-    media = _media(response.get("content") if isinstance(response, dict) else None)
+    media = choose_media(response.get("content") if isinstance(response, dict) else None)
     if media is None:
         return NONE, "none"
     kind = _kind(media[0])

@@ -30,8 +30,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from generator.diagnostics import Diagnostic, Origin, join_pointer
+from generator.diagnostics import Diagnostic, Origin, join_pointer, split_pointer
 from generator.spec.merge import Merged
+from generator.spec.views import follow, merge_all_of
 from generator.model.names import constant, pascal, snake
 from generator.model.types import ANY, NONE, Type, dict_of, list_of, literal, model, prim, tagged, union
 
@@ -121,38 +122,14 @@ class SchemaBuilder:
     # -- resolution -------------------------------------------------------------------------
 
     def deref(self, schema: Any) -> tuple[Any, str | None]:
-        """Follow schema ``$ref``s; return the schema and the last component name reached."""
-        name = None
-        seen: set[str] = set()
-        while isinstance(schema, dict) and isinstance(schema.get("$ref"), str):
-            ref = schema["$ref"]
-            if not ref.startswith(_REF_PREFIX) or ref in seen:
-                return {}, name
-            seen.add(ref)
-            name = ref[len(_REF_PREFIX) :].replace("~1", "/").replace("~0", "~")
-            schema = self.schemas.get(name, {})
-        return schema, name
+        """Follow schema ``$ref``s; return the schema and the component schema reached, if any."""
+        followed = follow(self.merged.document, schema)
+        component = followed.component
+        return followed.node, component[1] if component and component[0] == "schemas" else None
 
-    def flatten(self, schema: dict[str, Any], depth: int = 0) -> dict[str, Any]:
-        """Merge ``allOf`` parts into one schema (properties in order, required united)."""
-        parts = schema.get("allOf")
-        if not isinstance(parts, list) or depth > 32:
-            return schema
-        result: dict[str, Any] = {"properties": {}, "required": []}
-        for part in [*parts, {k: v for k, v in schema.items() if k != "allOf"}]:
-            resolved = self.flatten(self.deref(part)[0], depth + 1)
-            for key, value in resolved.items():
-                if key == "properties":
-                    for prop, prop_schema in value.items():
-                        old = result["properties"].get(prop, {})
-                        result["properties"][prop] = (
-                            {**old, **prop_schema} if "$ref" not in prop_schema else prop_schema
-                        )
-                elif key == "required":
-                    result["required"] += [r for r in value if r not in result["required"]]
-                else:
-                    result[key] = value
-        return result
+    def flatten(self, schema: dict[str, Any]) -> dict[str, Any]:
+        """Merge ``allOf`` parts into one schema (see :func:`generator.spec.views.merge_all_of`)."""
+        return merge_all_of(self.merged.document, schema)
 
     @staticmethod
     def is_object(schema: dict[str, Any]) -> bool:
@@ -182,11 +159,58 @@ class SchemaBuilder:
         """The type of a schema use; classes it needs are registered under their names."""
         if not isinstance(schema, dict):
             return ANY
-        resolved, component = self.deref(schema)
-        if component is not None and "$ref" in schema:
-            base = self._component_type(component)
-            return union(base, NONE) if self.nullable(schema) else base
-        return self._inline_type(schema, hint, pointer)
+        if "$ref" not in schema:
+            return self._inline_type(schema, hint, pointer)
+        followed = follow(self.merged.document, schema)
+        component = followed.component
+        if component is not None and component[0] == "schemas":
+            base = self._component_type(component[1])
+        elif followed.pointer is not None and followed.node:
+            base = self._place_type(followed.node, followed.pointer)
+        else:
+            base = ANY  # dangling or cyclic: validation reports it
+        return union(base, NONE) if self.nullable(schema) else base
+
+    def _place_type(self, schema: Any, pointer: str) -> Type:
+        """The type of a ref target that is no component schema (a schema inside one, or inside
+        a response): named after its place, once however many refs point at it."""
+        if not isinstance(schema, dict) or self.owners.get("#" + pointer) == "busy":
+            return ANY  # not a schema, or a ref that leads back to itself
+        self.owners["#" + pointer] = "busy"
+        try:
+            return self._inline_type(schema, self.place_name(pointer), pointer)
+        finally:
+            del self.owners["#" + pointer]
+
+    def place_name(self, pointer: str) -> str:
+        """A class name for the schema at ``pointer``, built as an inline use there would be:
+        ``/components/schemas/Template/properties/created_by/oneOf/1`` -> ``TemplateCreatedByVariant2``,
+        ``/components/responses/Conflict/content/application~1json/schema`` -> ``ConflictResponse``."""
+        tokens = split_pointer(pointer)
+        if tokens[:2] == ["components", "schemas"] and len(tokens) > 2:
+            name, rest = self.component_names.get(tokens[2], pascal(tokens[2])), tokens[3:]
+        elif tokens[:1] == ["components"] and len(tokens) > 2:
+            name, rest = pascal(tokens[2]) + _SECTION_SUFFIX.get(tokens[1], ""), tokens[3:]
+        elif tokens[:1] == ["paths"] and len(tokens) > 2:
+            name, rest = pascal(f"{tokens[2]} {tokens[1]}"), tokens[3:]
+        else:
+            name, rest = "", tokens
+        index = 0
+        while index < len(rest):
+            token, following = rest[index], rest[index + 1] if index + 1 < len(rest) else ""
+            if token in ("properties", "patternProperties") and following:
+                name, index = name + pascal(following), index + 2
+            elif token in ("oneOf", "anyOf") and following.isdigit():
+                name, index = name + f"Variant{int(following) + 1}", index + 2
+            elif token in ("allOf", "parameters", "content", "examples", "headers") and following:
+                index += 2
+            elif token == "responses" and following:
+                name += "Response" if following.startswith("2") else f"Error{pascal(following)}"
+                index += 2
+            else:
+                name += _PLACE_WORDS.get(token, "")
+                index += 1
+        return name or "Schema"
 
     def _component_type(self, component: str) -> Type:
         schema = self.flatten(self.schemas.get(component, {}))
@@ -395,6 +419,8 @@ class SchemaBuilder:
 
 
 ABSENT = object()
+_SECTION_SUFFIX = {"responses": "Response", "requestBodies": "Request", "parameters": "Param", "headers": "Header"}
+_PLACE_WORDS = {"items": "Item", "additionalProperties": "Value", "requestBody": "Request", "not": "Not"}
 
 
 def _doc(schema: Any) -> str:

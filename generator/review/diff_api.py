@@ -37,6 +37,7 @@ from generator.model.ir import ServerVariable
 from generator.model.normalize import servers_of
 from generator.model.operations import collect_operations, name_operations
 from generator.model.schemas import FORMATS, SchemaBuilder
+from generator.spec.views import choose_media, follow, merge_all_of, resolve
 
 __all__ = ["RULES", "Change", "Rule", "diff_api", "parse_document", "render_report", "summary"]
 
@@ -151,48 +152,12 @@ class _Facts:
     enum: frozenset[str] | None
 
 
-def _at(document: Any, pointer: str) -> Any:
-    node = document
-    for token in split_pointer(pointer):
-        if isinstance(node, dict):
-            node = node.get(token)
-        elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
-            node = node[int(token)]
-        else:
-            return None
-    return node
-
-
 def _deref(document: Any, node: Any) -> tuple[Any, tuple[str, ...], bool]:
     """Follow local ``$ref``s: the target, the refs followed, and whether a ``$ref`` node was nullable."""
-    refs: list[str] = []
-    nullable = False
-    while isinstance(node, dict) and isinstance(node.get("$ref"), str) and node["$ref"].startswith("#"):
-        nullable = nullable or SchemaBuilder.nullable(node)
-        if node["$ref"] in refs:
-            return {}, tuple(refs), nullable
-        refs.append(node["$ref"])
-        node = _at(document, node["$ref"][1:])
-    return node, tuple(refs), nullable
-
-
-def _merge_all_of(document: Any, node: dict[str, Any], depth: int = 0) -> dict[str, Any]:
-    """``allOf`` parts merged into one schema: properties and ``required`` joined."""
-    parts = node.get("allOf")
-    if not isinstance(parts, list) or depth > _MAX_DEPTH:
-        return node
-    result = {key: value for key, value in node.items() if key != "allOf"}
-    properties = dict(result.get("properties") or {})
-    required = list(result.get("required") or [])
-    for part in parts:
-        resolved = _deref(document, part)[0]
-        if isinstance(resolved, dict):
-            resolved = _merge_all_of(document, resolved, depth + 1)
-            properties.update(resolved.get("properties") or {})
-            required += [name for name in resolved.get("required") or [] if name not in required]
-            for key, value in resolved.items():
-                result.setdefault(key, value)
-    return {**result, "properties": properties, "required": required} if properties else result
+    followed = follow(document, node)
+    chain = [node, *(resolve(document, pointer) for pointer in followed.refs[:-1])]
+    nullable = any(isinstance(n, dict) and "$ref" in n and SchemaBuilder.nullable(n) for n in chain)
+    return followed.node, tuple("#" + pointer for pointer in followed.refs), nullable
 
 
 def _is_null(document: Any, schema: Any) -> bool:
@@ -215,7 +180,7 @@ def _resolve(document: Any, schema: Any) -> tuple[dict[str, Any], tuple[str, ...
         refs += more
         if not isinstance(node, dict):
             return {}, refs, nullable
-        node = _merge_all_of(document, node)
+        node = merge_all_of(document, node)
         variants = _variants(node)
         kept = [v for v in variants if not _is_null(document, v)]
         nullable = nullable or flag or SchemaBuilder.nullable(node) or len(kept) < len(variants)
@@ -444,15 +409,11 @@ def _parameter_changes(old_doc: Any, new_doc: Any, old: _Op, new: _Op) -> Found:
 
 
 def _media(content: Any) -> tuple[str, Any] | None:
-    """The media type a client uses: JSON first, then the first by name."""
-    if not isinstance(content, dict) or not content:
+    """The media type a client uses (:func:`generator.spec.views.choose_media`) and its schema."""
+    chosen = choose_media(content)
+    if chosen is None:
         return None
-    names = sorted(content)
-    chosen = next(
-        (n for n in names if n.split(";")[0].strip() == "application/json" or n.endswith("+json")), names[0]
-    )
-    media = content[chosen]
-    return chosen, media.get("schema", {}) if isinstance(media, dict) else {}
+    return chosen[0], chosen[1].get("schema", {}) if isinstance(chosen[1], dict) else {}
 
 
 def _request(document: Any, op: _Op) -> tuple[str, Any, bool] | None:

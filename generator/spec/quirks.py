@@ -29,6 +29,7 @@ from typing import Any
 
 from generator.diagnostics import Diagnostic, Origin, join_pointer
 from generator.spec.load import Fragment
+from generator.spec.views import follow
 
 __all__ = ["HTTP_METHODS", "apply_quirks"]
 
@@ -113,15 +114,14 @@ def _schema_roots(document: dict[str, Any]) -> Iterator[tuple[dict[str, Any], st
             stack += [(value, f"{pointer}/{index}") for index, value in enumerate(node)]
 
 
-def _allows(schema: dict[str, Any], value: Any, schemas: dict[str, Any], depth: int = 0) -> bool:
+def _allows(schema: dict[str, Any], value: Any, document: dict[str, Any], depth: int = 0) -> bool:
     """Whether ``value`` can be an instance of ``schema`` by type, nullability and enum."""
-    ref = schema.get("$ref")
-    if isinstance(ref, str):
-        target = schemas.get(ref.rsplit("/", 1)[-1]) if ref.startswith("#/components/schemas/") else None
-        return not isinstance(target, dict) or depth > 8 or _allows(target, value, schemas, depth + 1)
+    if "$ref" in schema:
+        target = follow(document, schema).node
+        return not isinstance(target, dict) or depth > 8 or _allows(target, value, document, depth + 1)
     branches = [b for key in ("anyOf", "oneOf") for b in schema.get(key) or [] if isinstance(b, dict)]
     if branches and "type" not in schema and not (value is None and schema.get("nullable") is True):
-        return any(_allows(branch, value, schemas, depth + 1) for branch in branches)
+        return any(_allows(branch, value, document, depth + 1) for branch in branches)
     kinds = schema.get("type")
     kinds = [kinds] if isinstance(kinds, str) else kinds if isinstance(kinds, list) else None
     nullable = schema.get("nullable") is True or (kinds is not None and "null" in kinds)
@@ -136,7 +136,7 @@ def _allows(schema: dict[str, Any], value: Any, schemas: dict[str, Any], depth: 
 
 
 def _schema_fixes(
-    schema: dict[str, Any], version31: bool, component: str, schemas: dict[str, Any]
+    schema: dict[str, Any], version31: bool, component: str, document: dict[str, Any]
 ) -> list[tuple[str, str]]:
     """Fix one schema in place; return (key, message) for each fix."""
     fixes = []
@@ -144,7 +144,7 @@ def _schema_fixes(
     if isinstance(required, list) and len(set(map(str, required))) != len(required):
         schema["required"] = list(dict.fromkeys(required))
         fixes.append(("required", "'required' names a property twice; repeats dropped"))
-    if "default" in schema and "x-default" not in schema and not _allows(schema, schema["default"], schemas):
+    if "default" in schema and "x-default" not in schema and not _allows(schema, schema["default"], document):
         schema["x-default"] = schema.pop("default")
         fixes.append(
             (
@@ -180,12 +180,11 @@ def _schema_quirks(fragment: Fragment, strict: bool) -> tuple[Fragment, list[Dia
     version31 = str(fragment.document.get("openapi", "")).startswith("3.1")
     fixed = copy.deepcopy(fragment.document)
     found: list[Diagnostic] = []
-    schemas = (fixed.get("components") or {}).get("schemas") or {}
     for root, root_pointer in _schema_roots(fixed):
         component = root_pointer.split("/")[3] if root_pointer.startswith("/components/schemas/") else ""
         component = component.replace("~1", "/").replace("~0", "~")
         for schema, pointer in _schemas(root, root_pointer):
-            for key, message in _schema_fixes(schema, version31, component, schemas):
+            for key, message in _schema_fixes(schema, version31, component, fixed):
                 found.append(Diagnostic(Origin(fragment.file, pointer + join_pointer(key)), message,
                                         severity="error" if strict else "warning"))  # fmt: skip
     return (replace(fragment, document=fixed) if found else fragment), found

@@ -17,9 +17,10 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from generator.diagnostics import Diagnostic, Origin, SpecError, join_pointer
+from generator.diagnostics import Diagnostic, Origin, SpecError, join_pointer, split_pointer
 from generator.spec.load import Fragment
 from generator.spec.quirks import HTTP_METHODS
+from generator.spec.views import walk_refs
 
 __all__ = ["dump_json", "fragment_file_name", "split_fragments", "split_spec"]
 
@@ -70,19 +71,12 @@ _SHARED_ROOT_KEYS = ("openapi", "info", "jsonSchemaDialect", "servers", "securit
 
 
 def _refs(node: Any) -> list[tuple[str, str]]:
-    """The (section, name) of every ``#/components/<section>/<name>`` reference below ``node``."""
+    """The (section, name) of every component a reference below ``node`` points into."""
     found: list[tuple[str, str]] = []
-    stack = [node]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, dict):
-            ref = item.get("$ref")
-            if isinstance(ref, str) and ref.startswith(_COMPONENT_REF):
-                section, _, name = ref[len(_COMPONENT_REF) :].partition("/")
-                found.append((section, name.replace("~1", "/").replace("~0", "~")))
-            stack.extend(item.values())
-        elif isinstance(item, list):
-            stack.extend(item)
+    for _, ref in walk_refs(node):
+        tokens = split_pointer(ref[1:]) if isinstance(ref, str) and ref.startswith(_COMPONENT_REF) else []
+        if len(tokens) >= 3:
+            found.append((tokens[1], tokens[2]))
     return found
 
 

@@ -33,25 +33,12 @@ from generator.cache import cache_key, read_entry, write_entry
 from generator.diagnostics import Diagnostic, join_pointer, split_pointer
 from generator.spec.merge import Merged
 from generator.spec.quirks import HTTP_METHODS
+from generator.spec.views import MISSING, follow, resolve, walk_refs, without_data_refs
 
-__all__ = ["path_variables", "resolve_pointer", "validate"]
+__all__ = ["path_variables", "validate"]
 
 _COMPONENT_NAME = re.compile(r"^[a-zA-Z0-9._-]+$")
 _TEMPLATE_VAR = re.compile(r"\{([^{}]+)\}")
-_MISSING = object()
-
-
-def resolve_pointer(document: Any, pointer: str) -> Any:
-    """The node at ``pointer``, or a private sentinel object when there is none."""
-    node = document
-    for token in split_pointer(pointer):
-        if isinstance(node, dict) and token in node:
-            node = node[token]
-        elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
-            node = node[int(token)]
-        else:
-            return _MISSING
-    return node
 
 
 def path_variables(path: str) -> list[str]:
@@ -59,26 +46,15 @@ def path_variables(path: str) -> list[str]:
     return _TEMPLATE_VAR.findall(re.split(r"[?#]", path, maxsplit=1)[0])
 
 
-def _walk_refs(node: Any, pointer: str) -> Iterator[tuple[str, Any]]:
-    if isinstance(node, dict):
-        if "$ref" in node:
-            yield pointer + "/$ref", node["$ref"]
-        for key, value in node.items():
-            yield from _walk_refs(value, pointer + join_pointer(key))
-    elif isinstance(node, list):
-        for index, value in enumerate(node):
-            yield from _walk_refs(value, f"{pointer}/{index}")
-
-
 def _check_refs(merged: Merged) -> Iterator[Diagnostic]:
-    for pointer, ref in _walk_refs(merged.document, ""):
+    for pointer, ref in walk_refs(merged.document):
         origin = merged.origin_of(pointer)
         if not isinstance(ref, str):
             yield Diagnostic(origin, f"$ref must be a string, got {ref!r}")
         elif not ref.startswith("#"):
             yield Diagnostic(origin, f"external reference {ref!r} is not supported",
                              hint="copy the referenced definition into the fragment's components")  # fmt: skip
-        elif resolve_pointer(merged.document, ref[1:]) is _MISSING:
+        elif resolve(merged.document, ref[1:]) is MISSING:
             yield Diagnostic(origin, f"unresolved reference {ref!r}",
                              hint="define it under components in this fragment or another")  # fmt: skip
 
@@ -94,11 +70,10 @@ def _check_component_names(merged: Merged) -> Iterator[Diagnostic]:
 
 
 def _parameters(merged: Merged, pointer: str) -> Iterator[tuple[str, dict[str, Any]]]:
-    params = resolve_pointer(merged.document, pointer)
+    params = resolve(merged.document, pointer)
     for index, param in enumerate(params if isinstance(params, list) else []):
         where = f"{pointer}/{index}"
-        if isinstance(param, dict) and isinstance(param.get("$ref"), str):
-            param = resolve_pointer(merged.document, param["$ref"][1:])
+        param = follow(merged.document, param).node
         if isinstance(param, dict) and param.get("in") == "path":
             yield where, param
 
@@ -145,7 +120,7 @@ def _run_spec_validator(document: dict[str, Any]) -> list[tuple[str, str]]:
     version = str(document.get("openapi", ""))
     validator_class = OpenAPIV31SpecValidator if version.startswith("3.1") else OpenAPIV30SpecValidator
     try:
-        errors = list(validator_class(document).iter_errors())
+        errors = list(validator_class(without_data_refs(document)).iter_errors())
     except Exception as exc:  # noqa: BLE001 - the validator's own failure is reported, not raised
         return [("", f"openapi-spec-validator failed: {type(exc).__name__}: {exc}")]
     found = []
@@ -156,13 +131,15 @@ def _run_spec_validator(document: dict[str, Any]) -> list[tuple[str, str]]:
     return found
 
 
+# Bumped whenever what the validator is given changes (a cached finding would be stale otherwise).
+_PREPARATION = "data refs hidden"
 _MAX_UNITS = 16  # more path units to validate than this: one pass over the whole document is cheaper
 _CLEAN = "openapi-spec-validator-clean-units"
 
 
 def _spec_validator(merged: Merged) -> Iterator[Diagnostic]:
     """The validator's findings, cached by the document's content (it is the slow part)."""
-    tool = version("openapi-spec-validator")
+    tool = f"{version('openapi-spec-validator')} {_PREPARATION}"
     key = cache_key(tool, json.dumps(merged.document, sort_keys=True))
     cached = read_entry("openapi-spec-validator", key)
     found = json.loads(cached) if cached is not None else _validate_by_units(merged.document, tool)
@@ -206,20 +183,20 @@ def _units(document: dict[str, Any]) -> dict[str, dict[str, Any]]:
 def _reached_components(node: Any, components: dict[str, Any]) -> dict[str, dict[str, Any]] | None:
     """Every component ``node`` reaches through ``$ref``s, by section; None for any other ``$ref``."""
     reached: dict[str, dict[str, Any]] = {}
-    todo = [ref for _, ref in _walk_refs(node, "")]
+    todo = [ref for _, ref in walk_refs(node)]
     while todo:
         ref = todo.pop()
         tokens = split_pointer(ref[1:]) if isinstance(ref, str) and ref.startswith("#/") else []
-        if len(tokens) != 3 or tokens[0] != "components":
-            return None
+        if len(tokens) < 3 or tokens[0] != "components":
+            return None  # a ref into paths, or to the document: validate it whole
         section, name = tokens[1], tokens[2]
         entries = components.get(section)
-        target = entries.get(name, _MISSING) if isinstance(entries, dict) else _MISSING
-        if target is _MISSING:
+        target = entries.get(name, MISSING) if isinstance(entries, dict) else MISSING
+        if target is MISSING:
             return None
         if name not in reached.setdefault(section, {}):
             reached[section][name] = target
-            todo += [ref for _, ref in _walk_refs(target, "")]
+            todo += [ref for _, ref in walk_refs(target)]
     return reached
 
 
