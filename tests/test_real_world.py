@@ -89,3 +89,42 @@ def test_refs_inside_examples_defaults_and_extensions_are_data(generated_package
     package = generated_package({"a.json": _doc({"/things": operation}, **{"x-topics": [data]})})
     result = _client(package, _replying({"meta": {"a": 1}}), []).things.fetch()
     assert result.meta == {"a": 1}
+
+
+# -- 9. a discriminated oneOf decodes in every position ------------------------------------------
+
+_PET = {"oneOf": [_ref("Cat"), _ref("Dog")], "discriminator": {"propertyName": "kind",
+        "mapping": {"cat": "#/components/schemas/Cat", "dog": "#/components/schemas/Dog"}}}  # fmt: skip
+_ANIMALS = {
+    "Cat": {"type": "object", "required": ["kind"], "properties": {"kind": {"type": "string"}, "name": {"type": "string"}}},
+    "Dog": {"type": "object", "required": ["kind"], "properties": {"kind": {"type": "string"}, "barks": {"type": "boolean"}}},
+}  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("prop", "required", "body", "expected"),
+    [
+        (_PET, True, {"pet": {"kind": "dog", "barks": True}}, "Dog"),
+        (_PET, False, {"pet": {"kind": "cat"}}, "Cat"),
+        (_PET, False, {}, None),
+        ({**_PET, "nullable": True}, True, {"pet": None}, None),
+        ({"anyOf": [_PET, {"type": "null"}]}, True, {"pet": {"kind": "cat"}}, "Cat"),
+        ({"type": "array", "items": _PET}, False, {"pet": [{"kind": "dog"}]}, ["Dog"]),
+        ({"type": "object", "additionalProperties": _PET}, False, {"pet": {"a": {"kind": "cat"}}}, {"a": "Cat"}),
+    ],
+    ids=["required", "optional", "optional-absent", "nullable", "or-null", "list", "dict"],
+)
+def test_a_discriminated_union_decodes_in_every_position(
+    generated_package: Generate, prop: Any, required: bool, body: Any, expected: Any
+) -> None:
+    schema = {"type": "object", "properties": {"pet": prop}, **({"required": ["pet"]} if required else {})}
+    package = generated_package({"a.json": _doc({"/things": _get(schema)}, _ANIMALS)})
+    pet = _client(package, _replying(body), []).things.fetch().pet
+    if isinstance(expected, list):
+        assert [type(p).__name__ for p in pet] == expected
+    elif isinstance(expected, dict):
+        assert {k: type(v).__name__ for k, v in pet.items()} == expected
+    elif expected is None:
+        assert pet is None or type(pet).__name__ == "UnsetType"
+    else:
+        assert type(pet).__name__ == expected

@@ -1348,6 +1348,9 @@ class Discriminator:
     field: str
     mapping: Mapping[str, Any]
 
+    def __hash__(self) -> int:  # ``Annotated[A | B, Discriminator(...)] | None`` hashes it
+        return hash((self.field, tuple(self.mapping.items())))
+
 
 def _union_members(tp: Any) -> tuple[Any, ...] | None:
     return typing.get_args(tp) if typing.get_origin(tp) in (typing.Union, types.UnionType) else None
