@@ -128,3 +128,41 @@ def test_a_discriminated_union_decodes_in_every_position(
         assert pet is None or type(pet).__name__ == "UnsetType"
     else:
         assert type(pet).__name__ == expected
+
+
+# -- 6. YAML means what JSON means ---------------------------------------------------------------
+
+_COUNTRIES_YAML = """
+openapi: 3.0.3
+info: {title: T, version: '1'}
+paths:
+  /things:
+    get:
+      operationId: fetch
+      tags: [things]
+      parameters:
+        - {name: country, in: query, schema: {type: string, enum: [NO, SE, DK, on, off, yes]}}
+        - {name: level, in: query, schema: {type: string, enum: [1, 2, 012]}}
+      responses:
+        '204': {description: none}
+"""
+
+
+def test_yaml_enum_values_are_read_as_json_means_them(generated_package: Generate) -> None:
+    package = generated_package({"a.yaml": _COUNTRIES_YAML})
+    country = package.FetchCountry
+    assert [m.value for m in country] == ["NO", "SE", "DK", "on", "off", "yes"]
+    assert [m.value for m in package.FetchLevel] == ["1", "2", "12"]  # numbers under type: string
+    seen: list[httpx.Request] = []
+    _client(package, _replying(status=204), seen).things.fetch(country=country.NO, level=package.FetchLevel.VALUE_12)
+    assert seen[0].url.params["country"] == "NO" and seen[0].url.params["level"] == "12"
+
+
+def test_an_enum_of_another_type_is_a_warning_naming_the_pointer(make_provider: Any) -> None:
+    from generator.pipeline import load_valid_spec
+
+    spec = load_valid_spec(make_provider({"a.yaml": _COUNTRIES_YAML}), "acme")
+    assert [d.format() for d in spec.warnings if "enum" in d.message] == [
+        "specs/acme/a.yaml#/paths/~1things/get/parameters/1/schema/enum: warning: enum values 1, 2, 12 are not "
+        "strings as 'type: string' says; read as strings"
+    ]

@@ -2,8 +2,9 @@
 
 Pure functions from text to data. Parse failures become :class:`~generator.diagnostics.Diagnostic`
 values that quote the line and column, so ``load`` can report every broken file at once.
-YAML is read with a safe loader that keeps timestamps as strings (``2024-01-01`` must stay the
-string the spec author wrote) and turns integer mapping keys (``200:`` under ``responses``) into
+YAML is read with a safe loader that reads plain scalars by the YAML 1.2 core schema, as JSON
+means them (``NO``, ``on``, ``yes`` and ``2024-01-01`` stay the strings the spec author wrote;
+only ``true``/``false`` are booleans) and turns integer mapping keys (``200:`` under ``responses``) into
 strings, as every OpenAPI tool does; any other non-string key is an error.
 """
 
@@ -35,13 +36,39 @@ class ParseError(Exception):
 
 
 class _Loader(yaml.SafeLoader):
-    """SafeLoader without the timestamp resolver: dates stay strings."""
+    """SafeLoader reading plain scalars by the YAML 1.2 core schema, as JSON means them.
+
+    PyYAML implements YAML 1.1, where ``NO``, ``on``, ``off``, ``yes`` are booleans, ``012`` is
+    octal, ``1:20`` is 80 and ``2024-01-01`` a date; a spec's ``enum: [NO, SE, DK]`` (countries)
+    must stay strings. Only ``true``/``false`` (three spellings each) are booleans; integers are
+    decimal, ``0o`` octal or ``0x`` hex; timestamps stay strings.
+    """
 
 
+_CORE_SCALARS = [  # (tag, pattern, first characters) of YAML 1.2's core schema
+    ("tag:yaml.org,2002:bool", r"^(?:true|True|TRUE|false|False|FALSE)$", "tTfF"),
+    ("tag:yaml.org,2002:int", r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$", "-+0123456789"),
+    ("tag:yaml.org,2002:float", r"^(?:[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*|[0-9]+(?:\.[0-9]*)?[eE][-+]?[0-9]+)"
+     r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$", "-+.0123456789"),
+]  # fmt: skip
+_REPLACED = {"tag:yaml.org,2002:timestamp", *(tag for tag, _, _ in _CORE_SCALARS)}
 _Loader.yaml_implicit_resolvers = {
-    key: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    key: [(tag, rx) for tag, rx in resolvers if tag not in _REPLACED]
     for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
+for _tag, _pattern, _first in _CORE_SCALARS:
+    for _char in _first:
+        _Loader.yaml_implicit_resolvers.setdefault(_char, []).append((_tag, re.compile(_pattern)))
+
+
+def _construct_int(loader: _Loader, node: yaml.ScalarNode) -> int:
+    text = str(loader.construct_scalar(node))
+    if text.startswith(("0x", "0o")):
+        return int(text[2:], 16 if text[1] == "x" else 8)
+    return int(text, 10)  # also for a tagged !!int: decimal, never 1.1's octal or sexagesimal
+
+
+_Loader.add_constructor("tag:yaml.org,2002:int", _construct_int)
 
 
 def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> dict[str, Any]:

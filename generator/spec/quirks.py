@@ -18,11 +18,16 @@ from ``validate``, never a silent fix. With ``strict=True`` every quirk is an er
 5. ``recursive-ref``: JSON Schema 2019-09 ``$recursiveAnchor: true`` on a component schema and
    ``$recursiveRef: "#"`` inside it (OpenAI's ``CompoundFilter``): the anchor is dropped and the
    reference becomes a ``$ref`` to that component, which is what it means there.
+6. ``enum-type-mismatch``: ``enum`` values of another JSON type than the schema's ``type``. Under
+   ``type: string`` numbers and booleans become their JSON spelling as strings (``enum: [1, 2]``
+   written unquoted in YAML means the strings the server sends); any other mismatch is kept
+   and only reported.
 """
 
 from __future__ import annotations
 
 import copy
+import json
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from typing import Any
@@ -135,6 +140,24 @@ def _allows(schema: dict[str, Any], value: Any, document: dict[str, Any], depth:
     return not isinstance(enum, list) or value in enum
 
 
+def _enum_fixes(schema: dict[str, Any]) -> list[tuple[str, str]]:
+    """Quirk 6: enum values whose JSON type is not the schema's ``type``."""
+    values, kinds = schema.get("enum"), schema.get("type")
+    kinds = [kinds] if isinstance(kinds, str) else kinds if isinstance(kinds, list) else None
+    if not isinstance(values, list) or not kinds:
+        return []
+    allowed = tuple(t for k in kinds for t in _JSON_TYPES.get(k, ()))
+    odd = [v for v in values if not isinstance(v, allowed) or (isinstance(v, bool) and bool not in allowed)]
+    odd = [v for v in odd if v is not None]  # null in an enum is nullability, checked elsewhere
+    if not odd:
+        return []
+    shown = ", ".join(json.dumps(v) for v in odd[:5]) + (", ..." if len(odd) > 5 else "")
+    if kinds == ["string"] and all(isinstance(v, (bool, int, float)) for v in odd):
+        schema["enum"] = [json.dumps(v) if isinstance(v, (bool, int, float)) else v for v in values]
+        return [("enum", f"enum values {shown} are not strings as 'type: string' says; read as strings")]
+    return [("enum", f"enum values {shown} are not of the declared type {'/'.join(kinds)}")]
+
+
 def _schema_fixes(
     schema: dict[str, Any], version31: bool, component: str, document: dict[str, Any]
 ) -> list[tuple[str, str]]:
@@ -144,6 +167,7 @@ def _schema_fixes(
     if isinstance(required, list) and len(set(map(str, required))) != len(required):
         schema["required"] = list(dict.fromkeys(required))
         fixes.append(("required", "'required' names a property twice; repeats dropped"))
+    fixes += _enum_fixes(schema)
     if "default" in schema and "x-default" not in schema and not _allows(schema, schema["default"], document):
         schema["x-default"] = schema.pop("default")
         fixes.append(
