@@ -166,3 +166,76 @@ def test_an_enum_of_another_type_is_a_warning_naming_the_pointer(make_provider: 
         "specs/acme/a.yaml#/paths/~1things/get/parameters/1/schema/enum: warning: enum values 1, 2, 12 are not "
         "strings as 'type: string' says; read as strings"
     ]
+
+
+# -- 8. pyright strict and mypy --strict on what real specs generate ------------------------------
+
+_TYPING_CASES = """
+openapi: 3.0.0
+info: {title: t, version: '1'}
+paths:
+  /invoices:
+    post:
+      operationId: createInvoice
+      tags: [invoices]
+      requestBody: {content: {application/json: {schema: {$ref: '#/components/schemas/Invoice'}}}}
+      responses: {'200': {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/Invoice'}}}}}
+  /pets:
+    get:
+      operationId: listPets
+      tags: [pets]
+      responses: {'200': {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/Owner'}}}}}
+components:
+  schemas:
+    Invoice:
+      type: object
+      additionalProperties: true
+      properties:
+        id: {type: string, readOnly: true}
+        payments: {type: array, readOnly: true, items: {$ref: '#/components/schemas/Payment'}}
+        tags: {type: object, additionalProperties: {type: string}}
+    Payment:
+      type: object
+      properties:
+        id: {type: string, readOnly: true}
+        invoice: {$ref: '#/components/schemas/Invoice'}
+    Owner:
+      type: object
+      properties:
+        pet: {$ref: '#/components/schemas/Pet'}
+        pets: {type: array, items: {$ref: '#/components/schemas/Pet'}}
+    Pet:
+      oneOf: [{$ref: '#/components/schemas/Cat'}, {$ref: '#/components/schemas/Dog'}]
+      discriminator: {propertyName: kind}
+    Cat:
+      type: object
+      required: [kind]
+      properties: {kind: {type: string}, owner: {$ref: '#/components/schemas/Owner'}}
+    Dog:
+      type: object
+      required: [kind]
+      properties: {kind: {type: string}, extra: {type: object, additionalProperties: {type: integer}}}
+"""
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("checker", ["pyright", "mypy"])
+def test_real_world_typing_shapes_are_strictly_type_clean(checker: str, make_provider: Any, tmp_path: Any) -> None:
+    import json
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from generator.emit.write import write_tree
+    from generator.pipeline import build_package
+
+    specs = make_provider({"a.yaml": _TYPING_CASES})
+    write_tree(tmp_path / "out", build_package(specs, "acme")[2])
+    if checker == "pyright":
+        (tmp_path / "pyrightconfig.json").write_text(json.dumps({"typeCheckingMode": "strict", "pythonVersion": "3.10"}))
+        command = [str(Path(sys.executable).parent / "pyright"), "-p", str(tmp_path / "pyrightconfig.json"),
+                   "--pythonpath", sys.executable, "acme"]  # fmt: skip
+    else:
+        command = [sys.executable, "-m", "mypy", "--strict", "--no-incremental", "acme"]
+    result = subprocess.run(command, cwd=tmp_path / "out", capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout

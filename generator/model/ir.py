@@ -28,6 +28,7 @@ class Field:
     default: str | None  # Python source of the default; None when required
     doc: str
     origin: Origin
+    coerce_as: str = ""  # the run-time type expression __post_init__ coerces with, when not annotation
 
     @property
     def renamed(self) -> bool:
@@ -44,9 +45,9 @@ class Model:
     renames: tuple[tuple[str, str], ...]  # (python name, wire name) where they differ
     doc: str
     origin: Origin
-    # fields msgspec cannot decode directly: (field, alias, annotation); the alias is the
-    # annotation for type checkers and Any at run time, and __post_init__ coerces the value
-    coerced: tuple[tuple[str, str, str], ...] = ()
+    # fields msgspec cannot decode directly: (field, alias, annotation, run-time type); the alias
+    # is the annotation for type checkers and Any at run time; __post_init__ coerces the value
+    coerced: tuple[tuple[str, str, str, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

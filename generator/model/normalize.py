@@ -42,9 +42,9 @@ from generator.model.ir import (
 from generator.spec.merge import Merged
 from generator.model.names import RESERVED, pascal, snake, words
 from generator.model.operations import OpSpec, ParamSpec, build_operation, collect_operations, name_operations
-from generator.model.schemas import EXTRA_WIRE, EnumSpec, FieldSpec, ModelSpec, SchemaBuilder
+from generator.model.schemas import EMPTY_COLLECTIONS, EXTRA_WIRE, EnumSpec, FieldSpec, ModelSpec, SchemaBuilder
 from generator.spec.splitting import dump_json
-from generator.model.types import NONE, Type, msgspec_cannot_decode, render_type, union
+from generator.model.types import NONE, Type, msgspec_cannot_decode, prim, render_type, union
 
 __all__ = ["normalize"]
 
@@ -140,32 +140,36 @@ def module_name(class_name: str) -> str:
 MAX_MODULE_NAME = 200  # a file name holds 255 bytes; leave room for ".py" and __pycache__ suffixes
 
 
+def _field(f: FieldSpec, type_: Type, default: str | None, *, unset: bool = False, **how: Any) -> Field:
+    """A printed field: the annotation, and for a discriminated union also the expression its
+    ``__post_init__`` coerces with (a run-time value, where ``Annotated[...] | None`` is no type)."""
+    suffix = " | UnsetType" if unset else ""
+    annotation = render_type(type_, **how) + suffix
+    if not any(t.tag_field for t in type_.walk()):
+        return Field(f.name, f.wire, annotation, default, f.doc, f.origin)
+    value = render_type(union(type_, prim("UnsetType")) if unset else type_, form="value", **how)
+    return Field(f.name, f.wire, render_type(type_, form="checker", **how) + suffix, default, f.doc, f.origin,
+                 coerce_as=value)  # fmt: skip
+
+
 def _response_field(f: FieldSpec) -> Field:
     if f.required and not f.write_only:
-        return Field(f.name, f.wire, render_type(f.type), None, f.doc, f.origin)
+        return _field(f, f.type, None)
     if f.default is not None:
-        return Field(f.name, f.wire, render_type(f.type), f.default, f.doc, f.origin)
-    return Field(f.name, f.wire, render_type(union(f.type, NONE)), "None", f.doc, f.origin)
+        return _field(f, f.type, f.default)
+    return _field(f, union(f.type, NONE), "None")
 
 
 def _request_field(f: FieldSpec, params: Mapping[str, str], resource: bool = False) -> Field | None:
     if f.read_only:
         return None
-    annotation = render_type(f.type, params=params, resource=resource)
     if f.required:
-        return Field(f.name, f.wire, annotation, None, f.doc, f.origin)
+        return _field(f, f.type, None, params=params, resource=resource)
     if f.default is not None:
-        return Field(f.name, f.wire, annotation, f.default, f.doc, f.origin)
+        return _field(f, f.type, f.default, params=params, resource=resource)
     if f.type.nullable:
-        return Field(f.name, f.wire, annotation + " | UnsetType", "UNSET", f.doc, f.origin)
-    return Field(
-        f.name,
-        f.wire,
-        render_type(union(f.type, NONE), params=params, resource=resource),
-        "None",
-        f.doc,
-        f.origin,
-    )
+        return _field(f, f.type, "UNSET", unset=True, params=params, resource=resource)
+    return _field(f, union(f.type, NONE), "None", params=params, resource=resource)
 
 
 def _model(name: str, fields: list[Field], spec: ModelSpec, kinds: Mapping[str, str]) -> Model:
@@ -175,8 +179,10 @@ def _model(name: str, fields: list[Field], spec: ModelSpec, kinds: Mapping[str, 
     if name != spec.name:
         doc = f"Request variant of ``{spec.name}``: what a request may send (readOnly fields left out)."
     hard = {f.name for f in spec.fields if msgspec_cannot_decode(f.type, kinds)}
-    coerced = tuple((f.name, f"_{name}_{f.name}", f.annotation) for f in ordered if f.name in hard)
-    aliases = {field: alias for field, alias, _ in coerced}
+    coerced = tuple(
+        (f.name, f"_{name}_{f.name}", f.annotation, f.coerce_as or f.annotation) for f in ordered if f.name in hard
+    )
+    aliases = {field: alias for field, alias, _, _ in coerced}
     ordered = [replace(f, annotation=aliases[f.name]) if f.name in aliases else f for f in ordered]
     return Model(name, tuple(ordered), renames, doc, spec.origin, coerced)
 
@@ -199,7 +205,7 @@ _ALIAS_NAMES = ("TYPE_CHECKING", "Any", "TypeAlias")
 
 
 def _annotations(model: Model) -> list[str]:
-    aliases = {alias: annotation for _, alias, annotation in model.coerced}
+    aliases = {alias: annotation for _, alias, annotation, _ in model.coerced}
     return [aliases.get(f.annotation, f.annotation) for f in model.fields]
 
 
@@ -269,12 +275,13 @@ def _model_module(
         imports.append("from .._runtime import " + ", ".join(sorted(runtime, key=lambda n: (n.islower(), n))))
     late: dict[str, set[str]] = {}
     enums: list[str] = []
+    sent = _referenced(f.type for f in spec.fields if not f.read_only)  # what the request view uses
     for ref in sorted(_referenced(types)):
         if isinstance(classes.get(ref), EnumSpec):
             enums.append(f"from .{module_name(ref)} import {ref}")
             continue
         late.setdefault(module_name(ref), set()).add(ref)
-        if spec.name in params and ref in params:
+        if spec.name in params and ref in params and ref in sent:
             late[module_name(ref)].add(params[ref])
     late.pop(module, None)
     lines = [f"from .{name} import {', '.join(sorted(names))}" for name, names in sorted(late.items())]
@@ -308,8 +315,8 @@ def _flattened(op: OpSpec, specs: Specs, taken: set[str]) -> tuple[str, list[Par
         not op.body_required and any(f.default is None for f in fields)
     ):
         return None
-    if any((f.default or "").startswith("msgspec.") for f in fields):
-        return None  # a factory default cannot be a method default
+    if any(f.default in EMPTY_COLLECTIONS for f in fields):
+        return None  # a model copies an empty collection default per instance; a method would share it
     name = specs.params.get(spec.name, spec.name)
     return name, [Param(f.name, f.wire, "body", f.annotation, f.default, f.doc) for f in fields]
 

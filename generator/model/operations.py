@@ -28,7 +28,7 @@ from generator.spec.merge import Merged
 from generator.model.names import RESERVED, pascal, safe_identifier, singular, snake, words
 from generator.spec.quirks import HTTP_METHODS
 from generator.spec.views import choose_media, follow, is_json_media
-from generator.model.schemas import ABSENT, SchemaBuilder
+from generator.model.schemas import ABSENT, EMPTY_COLLECTIONS, SchemaBuilder
 from generator.model.types import NONE, Type, prim
 
 __all__ = ["OpSpec", "ParamSpec", "RawOperation", "build_operation", "collect_operations", "name_operations"]
@@ -232,6 +232,7 @@ def _params(merged: Merged, raw: RawOperation, hint: str, schemas: SchemaBuilder
         type_ = schemas.type_of(_param_schema(param), type_hint, pointer + "/schema")
         required = location == "path" or param.get("required") is True
         default = schemas.default_source(type_, schemas.deref(_param_schema(param))[0].get("default", ABSENT))
+        default = None if default in EMPTY_COLLECTIONS else default  # not sent, as an empty list is not
         doc = param.get("description") if isinstance(param.get("description"), str) else ""
         specs.append(
             ParamSpec(name, param["name"], location, type_, required, default, doc or "", _delimiter(param))

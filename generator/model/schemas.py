@@ -36,7 +36,7 @@ from generator.spec.views import follow, merge_all_of
 from generator.model.names import constant, pascal, snake
 from generator.model.types import ANY, NONE, Type, dict_of, list_of, literal, model, prim, tagged, union
 
-__all__ = ["ABSENT", "EXTRA_WIRE", "EnumSpec", "FieldSpec", "ModelSpec", "SchemaBuilder"]
+__all__ = ["ABSENT", "EMPTY_COLLECTIONS", "EXTRA_WIRE", "EnumSpec", "FieldSpec", "ModelSpec", "SchemaBuilder"]
 
 FORMATS = {"date-time": "datetime.datetime", "date": "datetime.date", "uuid": "uuid.UUID",
             "binary": "bytes", "byte": "bytes"}  # fmt: skip
@@ -375,7 +375,7 @@ class SchemaBuilder:
         while python in seen:
             python += "_"
         doc = "The properties the schema does not name (``additionalProperties``)."
-        return FieldSpec(python, EXTRA_WIRE, dict_of(value), False, "msgspec.field(default_factory=dict)",
+        return FieldSpec(python, EXTRA_WIRE, dict_of(value), False, EMPTY_COLLECTIONS[1],
                          False, False, doc, self.origin(where))  # fmt: skip
 
     def _field(
@@ -408,7 +408,7 @@ class SchemaBuilder:
         if kind.kind == "literal":
             return repr(value) if any(type(v) is type(value) and v == value for v in kind.values) else None
         if kind.kind in ("list", "dict") and value in ([], {}):
-            return f"msgspec.field(default_factory={kind.kind})"
+            return EMPTY_COLLECTIONS[0] if kind.kind == "list" else EMPTY_COLLECTIONS[1]
         if kind.name == "float" and isinstance(value, (int, float)) and not isinstance(value, bool):
             number = float(value) if abs(value) < 1e308 else math.inf  # float(10**400) would raise
             return repr(number) if math.isfinite(number) else None  # inf and nan print as names
@@ -419,6 +419,9 @@ class SchemaBuilder:
 
 
 ABSENT = object()
+# Defaults of empty collections: msgspec copies them per instance (and omit_defaults omits them);
+# pyright infers ``msgspec.field(default_factory=dict)`` as ``dict[Unknown, Unknown]``.
+EMPTY_COLLECTIONS = ("[]", "{}")
 _SECTION_SUFFIX = {"responses": "Response", "requestBodies": "Request", "parameters": "Param", "headers": "Header"}
 _PLACE_WORDS = {"items": "Item", "additionalProperties": "Value", "requestBody": "Request", "not": "Not"}
 

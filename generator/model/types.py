@@ -117,23 +117,39 @@ def tagged(type_: Type, field: str, tags: tuple[tuple[str, str], ...]) -> Type:
     return Type("union", args=type_.args, tag_field=field, tags=tags)
 
 
-def render_type(type_: Type, *, resource: bool = False, params: Mapping[str, str] | None = None) -> str:
-    """Python source of a type; models in ``params`` print as their request variant."""
+def render_type(
+    type_: Type, *, resource: bool = False, params: Mapping[str, str] | None = None, form: str = "annotation"
+) -> str:
+    """Python source of a type; models in ``params`` print as their request variant.
+
+    ``form``: ``"annotation"`` (a discriminated union prints as ``Annotated[A | B,
+    Discriminator(...)]``); ``"checker"`` (for a ``TYPE_CHECKING`` alias: the plain union, since
+    the metadata would name classes a module imports last); ``"value"`` (an expression evaluated at
+    run time: other members of a union go inside the ``Annotated``, which supports no ``|``)."""
     if type_.kind == "prim":
         return type_.name
     if type_.kind == "model":
         return (params or {}).get(type_.name, type_.name)
     if type_.kind == "literal":
         return f"Literal[{', '.join(repr(v) for v in type_.values)}]"
-    inner = [render_type(arg, resource=resource, params=params) for arg in type_.args]
+    inner = [render_type(arg, resource=resource, params=params, form=form) for arg in type_.args]
     if type_.kind == "list":
         return f"{'List' if resource else 'list'}[{inner[0]}]"
     if type_.kind == "dict":
         return f"{'Dict' if resource else 'dict'}[str, {inner[0]}]"
-    if type_.tag_field:
-        mapping = ", ".join(f"{value!r}: {(params or {}).get(name, name)}" for value, name in type_.tags)
-        return f"Annotated[{' | '.join(inner)}, Discriminator({type_.tag_field!r}, {{{mapping}}})]"
+    if type_.tag_field and form != "checker":
+        return _annotated(type_, inner, params)
+    tagged = [arg for arg in type_.args if arg.tag_field]
+    if form == "value" and len(tagged) == 1:
+        rest = [text for arg, text in zip(type_.args, inner) if arg is not tagged[0]]
+        members = [render_type(arg, resource=resource, params=params, form=form) for arg in tagged[0].args]
+        return _annotated(tagged[0], members + rest, params)
     return " | ".join(inner)
+
+
+def _annotated(type_: Type, members: list[str], params: Mapping[str, str] | None) -> str:
+    mapping = ", ".join(f"{value!r}: {(params or {}).get(name, name)}" for value, name in type_.tags)
+    return f"Annotated[{' | '.join(members)}, Discriminator({type_.tag_field!r}, {{{mapping}}})]"
 
 
 def _msgspec_kinds(type_: Type, models: Mapping[str, str]) -> set[str]:

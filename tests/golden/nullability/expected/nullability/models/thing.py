@@ -27,7 +27,7 @@ class Thing(
 
     size: int = 3
 
-    tags: list[str] = msgspec.field(default_factory=list)
+    tags: list[str] = []
 
     id: uuid.UUID | None = None
 
@@ -51,6 +51,6 @@ class ThingParam(
 
     size: int = 3
 
-    tags: list[str] = msgspec.field(default_factory=list)
+    tags: list[str] = []
 
     password: str | None = None

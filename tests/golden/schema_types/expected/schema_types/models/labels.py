@@ -18,5 +18,5 @@ class Labels(
 
     id: str | None = None
 
-    additional_properties: dict[str, int] = msgspec.field(default_factory=dict)
+    additional_properties: dict[str, int] = {}
     """The properties the schema does not name (``additionalProperties``)."""

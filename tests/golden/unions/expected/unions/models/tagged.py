@@ -13,10 +13,8 @@ from .._runtime import Discriminator, coerce
 # typed for checkers, decoded as JSON and converted by __post_init__ (unions by discriminator tag
 # where the spec has one, else the first member that fits).
 if TYPE_CHECKING:
-    _Tagged_pet: TypeAlias = "Annotated[Cat | Dog, Discriminator('kind', {'cat': Cat, 'dog': Dog})] | None"
-    _Tagged_any_pet: TypeAlias = (
-        "Annotated[Cat | Dog, Discriminator('kind', {'Cat': Cat, 'Dog': Dog})] | None"
-    )
+    _Tagged_pet: TypeAlias = "Cat | Dog | None"
+    _Tagged_any_pet: TypeAlias = "Cat | Dog | None"
 else:
     _Tagged_pet = Any
     _Tagged_any_pet = Any
@@ -35,10 +33,10 @@ class Tagged(
 
     def __post_init__(self) -> None:
         self.pet = coerce(
-            self.pet, Annotated[Cat | Dog, Discriminator("kind", {"cat": Cat, "dog": Dog})] | None
+            self.pet, Annotated[Cat | Dog | None, Discriminator("kind", {"cat": Cat, "dog": Dog})]
         )
         self.any_pet = coerce(
-            self.any_pet, Annotated[Cat | Dog, Discriminator("kind", {"Cat": Cat, "Dog": Dog})] | None
+            self.any_pet, Annotated[Cat | Dog | None, Discriminator("kind", {"Cat": Cat, "Dog": Dog})]
         )
 
 
