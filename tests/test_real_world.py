@@ -239,3 +239,44 @@ def test_real_world_typing_shapes_are_strictly_type_clean(checker: str, make_pro
         command = [sys.executable, "-m", "mypy", "--strict", "--no-incremental", "acme"]
     result = subprocess.run(command, cwd=tmp_path / "out", capture_output=True, text=True)
     assert result.returncode == 0, result.stdout
+
+
+# -- 7. data errors are repaired as quirks ---------------------------------------------------------
+
+_UNDECLARED_PATH = """
+openapi: 3.0.1
+info: {title: t, version: '1'}
+paths:
+  /export/{job_identifier}:
+    get:
+      operationId: export
+      tags: [jobs]
+      parameters:
+        - {name: job_identifier, in: query, required: true, schema: {type: string}}
+      responses: {'204': {description: ok}}
+  /download/{job_identifier}:
+    get:
+      operationId: download
+      tags: [jobs]
+      responses: {'204': {description: ok}}
+"""
+
+
+def test_a_path_variable_without_a_path_parameter_is_repaired_with_a_warning(
+    generated_package: Generate, make_provider: Any
+) -> None:
+    from generator.pipeline import load_valid_spec
+
+    spec = load_valid_spec(make_provider({"a.yaml": _UNDECLARED_PATH}), "acme")
+    assert [d.format() for d in spec.warnings] == [
+        "specs/acme/a.yaml#/paths/~1download~1{job_identifier}/get/parameters: warning: path variable "
+        "'job_identifier' has no parameter; a required string path parameter is added",
+        "specs/acme/a.yaml#/paths/~1export~1{job_identifier}/get/parameters/0/in: warning: path variable "
+        "'job_identifier' is declared 'in: query'; read as a path parameter",
+    ]
+    package = generated_package({"a.yaml": _UNDECLARED_PATH})
+    seen: list[httpx.Request] = []
+    client = _client(package, _replying(status=204), seen)
+    client.jobs.export("j1")
+    client.jobs.download("j2")
+    assert [r.url.path for r in seen] == ["/export/j1", "/download/j2"] and not seen[0].url.params

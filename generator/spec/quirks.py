@@ -22,6 +22,10 @@ from ``validate``, never a silent fix. With ``strict=True`` every quirk is an er
    ``type: string`` numbers and booleans become their JSON spelling as strings (``enum: [1, 2]``
    written unquoted in YAML means the strings the server sends); any other mismatch is kept
    and only reported.
+7. ``undeclared-path-variable``: a variable of the path template that no path parameter
+   declares (Intercom). A parameter of that name declared ``in: query`` (or header/cookie) in the
+   operation itself is what was meant: it becomes the path parameter; otherwise a required string
+   path parameter of that name is added to the operation.
 """
 
 from __future__ import annotations
@@ -34,7 +38,7 @@ from typing import Any
 
 from generator.diagnostics import Diagnostic, Origin, join_pointer
 from generator.spec.load import Fragment
-from generator.spec.views import follow
+from generator.spec.views import follow, path_variables
 
 __all__ = ["HTTP_METHODS", "apply_quirks"]
 
@@ -214,6 +218,42 @@ def _schema_quirks(fragment: Fragment, strict: bool) -> tuple[Fragment, list[Dia
     return (replace(fragment, document=fixed) if found else fragment), found
 
 
+def _declared(document: dict[str, Any], params: Any) -> list[dict[str, Any]]:
+    return [p for p in (follow(document, x).node for x in params or []) if isinstance(p, dict)] if isinstance(params, list) else []
+
+
+def _path_parameters(fragment: Fragment, strict: bool) -> tuple[Fragment, list[Diagnostic]]:
+    """Quirk 7: every variable of a path template gets a path parameter."""
+    document = fragment.document
+    found: list[Diagnostic] = []
+    fixed: dict[str, Any] | None = None
+    for path, item in (document.get("paths") or {}).items() if isinstance(document.get("paths"), dict) else ():
+        variables = path_variables(path) if isinstance(item, dict) else []
+        shared = _declared(document, item.get("parameters")) if variables else []
+        for method in (m for m in HTTP_METHODS if variables and isinstance(item.get(m), dict)):
+            own = _declared(document, item[method].get("parameters"))
+            declared = {p.get("name") for p in shared + own if p.get("in") == "path"}
+            for variable in (v for v in variables if v not in declared):
+                fixed = fixed if fixed is not None else copy.deepcopy(document)
+                operation = fixed["paths"][path][method]
+                params = operation.get("parameters") if isinstance(operation.get("parameters"), list) else []
+                index = next((i for i, p in enumerate(params) if isinstance(p, dict) and "$ref" not in p
+                              and p.get("name") == variable), None)  # fmt: skip
+                if index is not None:
+                    where, was = f"parameters/{index}/in", params[index].get("in")
+                    params[index] = {**params[index], "in": "path", "required": True}
+                    message = f"path variable {variable!r} is declared 'in: {was}'; read as a path parameter"
+                else:
+                    where = "parameters"
+                    operation["parameters"] = [*params, {"name": variable, "in": "path", "required": True,
+                                                         "schema": {"type": "string"}}]  # fmt: skip
+                    message = f"path variable {variable!r} has no parameter; a required string path parameter is added"
+                pointer = join_pointer("paths", path, method) + "/" + where
+                found.append(Diagnostic(Origin(fragment.file, pointer), message,
+                                        severity="error" if strict else "warning"))  # fmt: skip
+    return (replace(fragment, document=fixed) if fixed is not None else fragment), found
+
+
 def apply_quirks(
     fragments: Sequence[Fragment], *, strict: bool = False
 ) -> tuple[tuple[Fragment, ...], list[Diagnostic]]:
@@ -223,6 +263,7 @@ def apply_quirks(
     for fragment in fragments:
         fixed, found = _media_keys(fragment, strict)
         fixed, more = _schema_quirks(fixed, strict)
+        fixed, path_found = _path_parameters(fixed, strict)
         result.append(fixed)
-        findings += found + more
+        findings += found + more + path_found
     return tuple(result), findings

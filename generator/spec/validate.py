@@ -33,17 +33,11 @@ from generator.cache import cache_key, read_entry, write_entry
 from generator.diagnostics import Diagnostic, join_pointer, split_pointer
 from generator.spec.merge import Merged
 from generator.spec.quirks import HTTP_METHODS
-from generator.spec.views import MISSING, follow, resolve, walk_refs, without_data_refs
+from generator.spec.views import MISSING, follow, path_variables, resolve, walk_refs, without_data_refs
 
-__all__ = ["path_variables", "validate"]
+__all__ = ["validate"]
 
 _COMPONENT_NAME = re.compile(r"^[a-zA-Z0-9._-]+$")
-_TEMPLATE_VAR = re.compile(r"\{([^{}]+)\}")
-
-
-def path_variables(path: str) -> list[str]:
-    """The template variables of a path key, ignoring a ``?query`` or ``#fragment`` part."""
-    return _TEMPLATE_VAR.findall(re.split(r"[?#]", path, maxsplit=1)[0])
 
 
 def _check_refs(merged: Merged) -> Iterator[Diagnostic]:

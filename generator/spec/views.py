@@ -16,6 +16,7 @@ client (``model``) and the API review (``review.diff_api``) cannot disagree on w
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, Final
@@ -29,6 +30,7 @@ __all__ = [
     "follow",
     "is_json_media",
     "merge_all_of",
+    "path_variables",
     "ref_pointer",
     "resolve",
     "walk_refs",
@@ -42,6 +44,7 @@ class _Missing:
 
 
 MISSING: Final = _Missing()
+_TEMPLATE_VAR = re.compile(r"\{([^{}]+)\}")
 MAX_REF_CHAIN = 64  # a chain of refs longer than this is treated as a cycle
 MAX_ALL_OF_DEPTH = 32
 
@@ -53,6 +56,11 @@ _NAME_MAPS = frozenset({
     "responses", "content", "encoding", "headers", "links", "callbacks", "schemas", "parameters",
     "requestBodies", "securitySchemes", "pathItems", "variables", "mapping", "scopes",
 })  # fmt: skip
+
+
+def path_variables(path: str) -> list[str]:
+    """The template variables of a path key, ignoring a ``?query`` or ``#fragment`` part."""
+    return _TEMPLATE_VAR.findall(re.split(r"[?#]", path, maxsplit=1)[0])
 
 
 def ref_pointer(ref: Any) -> str | None:
