@@ -7,7 +7,7 @@ to the formatted files (``generate``, ``check``). Both raise SpecError with ever
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from generator.spec.config import ProviderConfig
@@ -66,6 +66,11 @@ def build_package(
     spec = load_valid_spec(specs_dir, name, strict=strict)
     report("building the model", 0, 0)
     package = normalize(spec.merged, spec.config)
+    if package.warnings:
+        decided = [Diagnostic(w.origin, w.message, w.hint, "error" if strict else w.severity) for w in package.warnings]
+        if strict:
+            raise SpecError(decided)
+        spec = replace(spec, warnings=tuple(sorted({*spec.warnings, *decided})))
     report("rendering", 0, 0)
     files = render(package)
     return (

@@ -170,6 +170,11 @@ def test_an_enum_of_another_type_is_a_warning_naming_the_pointer(make_provider: 
 
 # -- 8. pyright strict and mypy --strict on what real specs generate ------------------------------
 
+_BARE = """
+openapi: 3.1.0
+info: {title: t, version: '1'}
+paths: {/ping: {get: {operationId: ping, responses: {'204': {description: none}}}}}
+"""
 _TYPING_CASES = """
 openapi: 3.0.0
 info: {title: t, version: '1'}
@@ -218,29 +223,6 @@ components:
 """
 
 
-@pytest.mark.slow
-@pytest.mark.parametrize("checker", ["pyright", "mypy"])
-def test_real_world_typing_shapes_are_strictly_type_clean(checker: str, make_provider: Any, tmp_path: Any) -> None:
-    import json
-    import subprocess
-    import sys
-    from pathlib import Path
-
-    from generator.emit.write import write_tree
-    from generator.pipeline import build_package
-
-    specs = make_provider({"a.yaml": _TYPING_CASES})
-    write_tree(tmp_path / "out", build_package(specs, "acme")[2])
-    if checker == "pyright":
-        (tmp_path / "pyrightconfig.json").write_text(json.dumps({"typeCheckingMode": "strict", "pythonVersion": "3.10"}))
-        command = [str(Path(sys.executable).parent / "pyright"), "-p", str(tmp_path / "pyrightconfig.json"),
-                   "--pythonpath", sys.executable, "acme"]  # fmt: skip
-    else:
-        command = [sys.executable, "-m", "mypy", "--strict", "--no-incremental", "acme"]
-    result = subprocess.run(command, cwd=tmp_path / "out", capture_output=True, text=True)
-    assert result.returncode == 0, result.stdout
-
-
 # -- 7. data errors are repaired as quirks ---------------------------------------------------------
 
 _UNDECLARED_PATH = """
@@ -280,3 +262,83 @@ def test_a_path_variable_without_a_path_parameter_is_repaired_with_a_warning(
     client.jobs.export("j1")
     client.jobs.download("j2")
     assert [r.url.path for r in seen] == ["/export/j1", "/download/j2"] and not seen[0].url.params
+
+
+# -- 2. webhooks ---------------------------------------------------------------------------------
+
+_WEBHOOKS = """
+openapi: 3.1.0
+info: {title: t, version: '1'}
+paths: {}
+webhooks:
+  thing.created:
+    post:
+      summary: A thing was created.
+      requestBody: {content: {application/json: {schema: {$ref: '#/components/schemas/Thing'}}}}
+      responses: {'200': {description: ok}}
+  thing.deleted:
+    post:
+      requestBody:
+        content:
+          application/json:
+            schema: {type: object, required: [id], properties: {id: {type: string}, at: {type: string, format: date-time}}}
+      responses: {'200': {description: ok}}
+  ping:
+    post:
+      requestBody: {content: {text/plain: {schema: {type: string}}}}
+      responses: {'200': {description: ok}}
+components:
+  schemas:
+    Thing:
+      type: object
+      properties: {id: {type: string}, extra: {type: object, additionalProperties: true}}
+"""
+
+
+def test_webhook_payloads_become_models_with_decode_functions(generated_package: Generate, make_provider: Any) -> None:
+    import datetime
+
+    import msgspec
+
+    from generator.pipeline import build_package
+
+    package = generated_package({"a.yaml": _WEBHOOKS})
+    hooks = __import__(package.__name__ + ".webhooks", fromlist=["x"])
+    created = hooks.decode_thing_created(b'{"id": "t1", "extra": {"a": 1}}')
+    assert type(created) is package.Thing and created.id == "t1" and created.extra == {"a": 1}
+    deleted = hooks.decode_thing_deleted('{"id": "t2", "at": "2024-01-02T03:04:05Z"}')
+    assert type(deleted).__name__ == "ThingDeletedWebhook" and deleted.at.year == 2024
+    assert isinstance(deleted.at, datetime.datetime)
+    with pytest.raises(msgspec.ValidationError):
+        hooks.decode_thing_deleted(b'{"at": "2024-01-02T03:04:05Z"}')  # id is required
+    assert not hasattr(hooks, "decode_ping")
+    spec = build_package(make_provider({"a.yaml": _WEBHOOKS}), "acme")[0]
+    assert [d.format() for d in spec.warnings] == [
+        "specs/acme/a.yaml#/webhooks/ping/post: warning: webhook 'ping' has no JSON payload; no decode function is generated"
+    ]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("checker", ["pyright", "mypy"])
+@pytest.mark.parametrize("case", ["shapes", "webhooks-only", "bare"])
+def test_real_world_typing_shapes_are_strictly_type_clean(
+    checker: str, case: str, make_provider: Any, tmp_path: Any
+) -> None:
+    import json
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from generator.emit.write import write_tree
+    from generator.pipeline import build_package
+
+    specs = make_provider({"a.yaml": {"shapes": _TYPING_CASES, "webhooks-only": _WEBHOOKS, "bare": _BARE}[case]})
+    write_tree(tmp_path / "out", build_package(specs, "acme")[2])
+    if checker == "pyright":
+        (tmp_path / "pyrightconfig.json").write_text(json.dumps({"typeCheckingMode": "strict", "pythonVersion": "3.10"}))
+        command = [str(Path(sys.executable).parent / "pyright"), "-p", str(tmp_path / "pyrightconfig.json"),
+                   "--pythonpath", sys.executable, "acme"]  # fmt: skip
+    else:
+        command = [sys.executable, "-m", "mypy", "--strict", "--no-incremental", "acme"]
+    result = subprocess.run(command, cwd=tmp_path / "out", capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout

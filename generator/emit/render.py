@@ -115,6 +115,8 @@ def render(package: Package) -> dict[str, str]:
     files[f"{code}/resources/__init__.py"] = _render(
         "resources_init.py.j2", header=header(package.folder), package=package
     )
+    if package.webhooks:
+        files[f"{code}/webhooks.py"] = _render("webhooks.py.j2", header=header(package.folder), package=package)
     for module in package.model_modules:
         files[f"{code}/models/{module.module}.py"] = _model_file(package, module)
     for resource in package.client.resources:

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from generator.diagnostics import Origin
+from generator.diagnostics import Diagnostic, Origin
 
 __all__ = [
     "Client", "EnumMember", "EnumModel", "Field", "Model", "ModelModule", "Operation", "Package",
-    "Pager", "Param", "Resource", "Scheme", "Server", "ServerArgument", "ServerVariable",
+    "Pager", "Param", "Resource", "Scheme", "Server", "ServerArgument", "ServerVariable", "Webhook",
 ]  # fmt: skip
 
 
@@ -214,6 +214,19 @@ class Client:
 
 
 @dataclass(frozen=True, slots=True)
+class Webhook:
+    """A decode function of ``webhooks.py``: the payload of one webhook a server sends."""
+
+    name: str  # the key under webhooks
+    method: str
+    function: str  # decode_<name>
+    annotation: str  # the payload's type, for checkers
+    value: str  # the same as a run-time expression
+    doc: str
+    origin: Origin
+
+
+@dataclass(frozen=True, slots=True)
 class Package:
     """Everything one generated package holds."""
 
@@ -232,3 +245,6 @@ class Package:
     example_resource: str  # README example: client.<resource>.<method>(<arguments>)
     example_method: str
     example_arguments: str
+    webhooks: tuple[Webhook, ...] = ()
+    webhook_imports: tuple[str, ...] = ()
+    warnings: tuple[Diagnostic, ...] = ()  # naming decisions the user should know of

@@ -38,10 +38,19 @@ from generator.model.ir import (
     Server,
     ServerArgument,
     ServerVariable,
+    Webhook,
 )
 from generator.spec.merge import Merged
 from generator.model.names import RESERVED, pascal, snake, words
-from generator.model.operations import OpSpec, ParamSpec, build_operation, collect_operations, name_operations
+from generator.model.operations import (
+    OpSpec,
+    ParamSpec,
+    WebhookSpec,
+    build_operation,
+    build_webhooks,
+    collect_operations,
+    name_operations,
+)
 from generator.model.schemas import EMPTY_COLLECTIONS, EXTRA_WIRE, EnumSpec, FieldSpec, ModelSpec, SchemaBuilder
 from generator.spec.splitting import dump_json
 from generator.model.types import NONE, Type, msgspec_cannot_decode, prim, render_type, union
@@ -57,22 +66,25 @@ class Specs:
     operations: tuple[OpSpec, ...]
     kinds: Mapping[str, str]  # enum class -> "str" / "int", model with additionalProperties -> "open"
     params: Mapping[str, str]  # models that need a request view -> the name of that view
+    webhooks: tuple[WebhookSpec, ...] = ()
+    warnings: tuple[Diagnostic, ...] = ()
 
 
 def _build(
     merged: Merged, config: ProviderConfig, preferred: dict[str, str]
-) -> tuple[SchemaBuilder, list[OpSpec], list[Diagnostic]]:
+) -> tuple[SchemaBuilder, list[OpSpec], tuple[WebhookSpec, ...], list[Diagnostic]]:
     errors: list[Diagnostic] = []
     builder = SchemaBuilder(merged, config.schemas, preferred)
     named = name_operations(collect_operations(merged), config, errors)
     operations = [
         build_operation(merged, raw, resource, name, builder, errors) for raw, resource, name in named
     ]
+    webhooks = build_webhooks(merged, builder, errors)
     for component in sorted(builder.schemas):
         builder.type_of(
             {"$ref": "#/components/schemas/" + component.replace("~", "~0").replace("/", "~1")}, "", ""
         )
-    return builder, operations, errors + builder.errors
+    return builder, operations, webhooks, errors + builder.errors
 
 
 def _referenced(types: Iterable[Type]) -> set[str]:
@@ -114,9 +126,10 @@ def _request_views(classes: dict[str, ModelSpec | EnumSpec], roots: set[str]) ->
 
 def collect(merged: Merged, config: ProviderConfig) -> Specs:
     """Run the schema and operation passes (twice: the first finds the names of inline schemas)."""
-    builder, _, _ = _build(merged, config, {})
+    builder, _, _, _ = _build(merged, config, {})
     preferred = {canonical: min(hints) for canonical, hints in builder.candidates.items()}
-    builder, operations, errors = _build(merged, config, preferred)
+    builder, operations, webhooks, found = _build(merged, config, preferred)
+    errors = [d for d in found if d.severity == "error"]
     if errors:
         raise SpecError(errors)
     roots = _referenced(op.body for op in operations if op.body is not None)
@@ -125,6 +138,8 @@ def collect(merged: Merged, config: ProviderConfig) -> Specs:
         tuple(operations),
         class_kinds(builder.classes),
         _request_views(builder.classes, roots),
+        webhooks,
+        tuple(d for d in found if d.severity != "error"),
     )
 
 
@@ -450,6 +465,29 @@ def _resource_imports(ops: list[OpSpec], specs: Specs, operations: list[Operatio
     return import_block([*lines, "from .._runtime import " + ", ".join(sorted(names, key=_runtime_order))])
 
 
+def _webhooks(specs: Specs) -> tuple[tuple[Webhook, ...], tuple[str, ...]]:
+    """The decode functions of ``webhooks.py`` and that module's imports."""
+    webhooks: list[Webhook] = []
+    taken: set[str] = set()
+    for hook in specs.webhooks:
+        base = "decode_" + snake(hook.name)
+        function = base if base not in taken else f"{base}_{hook.method}"
+        count = 1
+        while function in taken:
+            count += 1
+            function = f"{base}_{count}"
+        taken.add(function)
+        webhooks.append(Webhook(hook.name, hook.method, function, render_type(hook.type, form="checker"),
+                                render_type(hook.type, form="value"), hook.doc, hook.origin))  # fmt: skip
+    if not webhooks:
+        return (), ()
+    types = [hook.type for hook in specs.webhooks]
+    names = sorted(_referenced(types))
+    lines = ["import msgspec", "from ._runtime import coerce", *_imports(types, resource=False)]
+    lines += [f"from .models import {', '.join(names)}"] if names else []
+    return tuple(webhooks), import_block(lines)
+
+
 def _runtime_order(name: str) -> tuple[bool, bool, str]:
     return (not name.isupper(), name[0].islower(), name)
 
@@ -716,6 +754,7 @@ def normalize(merged: Merged, config: ProviderConfig) -> Package:
     errors += _reserved_names(specs, client) + _client_name_clashes(config, client)
     errors += _long_module_names(modules, specs, client) + _pager_clashes(client)
     example = _example(client, config, errors)
+    webhooks, webhook_imports = _webhooks(specs)
     if errors:
         raise SpecError(errors)
     info = document.get("info") or {}
@@ -725,7 +764,8 @@ def normalize(merged: Merged, config: ProviderConfig) -> Package:
         version=package_version(_text(str(info.get("version", "")))),
         description=_text(info.get("description")), client=client, model_modules=tuple(modules),
         exports=_exports(modules), top_exports=tuple(e for e in _exports(modules) if e[0] not in _top_level_names(client)),
-        openapi_json=dump_json(document), **example,
+        openapi_json=dump_json(document), **example, webhooks=webhooks, webhook_imports=webhook_imports,
+        warnings=specs.warnings,
     )  # fmt: skip
 
 

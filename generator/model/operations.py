@@ -31,7 +31,10 @@ from generator.spec.views import choose_media, follow, is_json_media
 from generator.model.schemas import ABSENT, EMPTY_COLLECTIONS, SchemaBuilder
 from generator.model.types import NONE, Type, prim
 
-__all__ = ["OpSpec", "ParamSpec", "RawOperation", "build_operation", "collect_operations", "name_operations"]
+__all__ = [
+    "OpSpec", "ParamSpec", "RawOperation", "WebhookSpec", "build_operation", "build_webhooks", "collect_operations",
+    "name_operations",
+]  # fmt: skip
 
 _VERBS = {"post": "create", "put": "update", "patch": "update", "delete": "delete"}
 _PARAM_ORDER = {"path": 0, "query": 1, "header": 2, "cookie": 3}
@@ -310,6 +313,41 @@ def _responses(
 def _security(merged: Merged, raw: RawOperation) -> tuple[tuple[str, ...], ...]:
     requirements = raw.operation.get("security", merged.document.get("security", []))
     return tuple(tuple(sorted(alternative)) for alternative in requirements if isinstance(alternative, dict))
+
+
+@dataclass(frozen=True, slots=True)
+class WebhookSpec:
+    """A webhook (OpenAPI 3.1 ``webhooks``): a request the API sends; its JSON payload's type."""
+
+    name: str  # the key under webhooks
+    method: str
+    type: Type
+    doc: str
+    origin: Origin
+
+
+def build_webhooks(merged: Merged, schemas: SchemaBuilder, errors: list[Diagnostic]) -> tuple[WebhookSpec, ...]:
+    """The payload type of every webhook; the classes they need go to ``schemas``. A webhook
+    without a JSON body has nothing to decode: a warning says so."""
+    found = []
+    webhooks = merged.document.get("webhooks")
+    for name, item in sorted(webhooks.items()) if isinstance(webhooks, dict) else ():
+        item = follow(merged.document, item).node
+        for method in (m for m in HTTP_METHODS if isinstance(item, dict) and isinstance(item.get(m), dict)):
+            pointer = join_pointer("webhooks", name, method)
+            body, component, target = _deref(merged, item[method].get("requestBody"), "requestBodies")
+            media = choose_media(body.get("content")) if isinstance(body, dict) else None
+            if media is None or not is_json_media(media[0]) or not isinstance(media[1], dict):
+                errors.append(Diagnostic(merged.origin_of(pointer), f"webhook {name!r} has no JSON payload; "
+                                         "no decode function is generated", severity="warning"))  # fmt: skip
+                continue
+            where = (target or pointer + "/requestBody") + join_pointer("content", media[0], "schema")
+            hint = pascal(component) if component else pascal(name) + "Webhook"
+            type_ = schemas.type_of(media[1].get("schema", {}), hint, where)
+            operation = item[method]
+            doc = next((t for t in (operation.get("description"), operation.get("summary")) if isinstance(t, str)), "")
+            found.append(WebhookSpec(name, method, type_, doc, merged.origin_of(pointer)))
+    return tuple(found)
 
 
 def build_operation(

@@ -9,7 +9,6 @@ Models are imported on first use, so importing the package stays fast.
 from __future__ import annotations
 
 import importlib
-from typing import TYPE_CHECKING
 
 from ._client import AsyncAuthServers, AuthServers
 from ._errors import (

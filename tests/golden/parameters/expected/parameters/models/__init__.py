@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import importlib
-from typing import TYPE_CHECKING
 
 _MODELS: dict[str, str] = {}
 
