@@ -22,6 +22,7 @@ from generator.diagnostics import Diagnostic, Origin, SpecError
 from generator.review.diff_api import Change, diff_api, parse_document, render_report
 from generator.spec.documents import markdown_blocks
 from generator.spec.load import page_fragments, discover_providers, read_text, read_whole_spec
+from generator.model.history import read_history
 from generator.pipeline import ValidSpec, build_package, load_valid_spec
 from generator.spec.quirks import HTTP_METHODS
 from generator.spec.splitting import dump_json, split_fragments, split_spec
@@ -183,7 +184,8 @@ def _build_all(
     for name in _providers(obj["specs_dir"], providers):
         progress = _Progress(name)
         try:
-            spec, _, files = build_package(obj["specs_dir"], name, strict=strict, progress=progress)
+            history = read_history(obj["out_dir"] / name, f"{obj['out_dir'].as_posix()}/{name}")
+            spec, _, files = build_package(obj["specs_dir"], name, strict=strict, progress=progress, history=history)
         except SpecError as error:
             problems += error.diagnostics
             continue

@@ -13,6 +13,7 @@ from pathlib import Path
 from generator.spec.config import ProviderConfig
 from generator.diagnostics import Diagnostic, SpecError
 from generator.emit.format import format_sources
+from generator.model.history import NameHistory
 from generator.model.ir import Package
 from generator.spec.load import load_provider
 from generator.spec.merge import Merged, merge
@@ -55,17 +56,23 @@ Progress = Callable[[str, int, int], None]  # (stage, done, total)
 
 
 def build_package(
-    specs_dir: Path, name: str, *, strict: bool = False, progress: Progress | None = None
+    specs_dir: Path,
+    name: str,
+    *,
+    strict: bool = False,
+    progress: Progress | None = None,
+    history: NameHistory | None = None,
 ) -> tuple[ValidSpec, Package, dict[str, str]]:
     """The whole pipeline but writing: the spec, its IR and the formatted files of its package.
 
-    ``progress`` hears of each stage as it starts, and of every file formatted.
+    ``progress`` hears of each stage as it starts, and of every file formatted; ``history`` is
+    the names the committed package gave (``names.json``), which never move.
     """
     report = progress or (lambda stage, done, total: None)
     report("loading and validating", 0, 0)
     spec = load_valid_spec(specs_dir, name, strict=strict)
     report("building the model", 0, 0)
-    package = normalize(spec.merged, spec.config)
+    package = normalize(spec.merged, spec.config, history)
     if package.warnings:
         decided = [Diagnostic(w.origin, w.message, w.hint, "error" if strict else w.severity) for w in package.warnings]
         if strict:

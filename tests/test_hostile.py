@@ -417,16 +417,6 @@ REJECTED: dict[str, tuple[Any, list[str]]] = {
         ["specs/acme/a.json#/components/schemas/a b: component name 'a b' does not match ^[a-zA-Z0-9._-]+$"
          "\n  hint: rename it (and its references)"],
     ),  # fmt: skip
-    "two schemas, one class": (
-        _fragment_with_schemas({"def": _OBJECT, "Def": _OBJECT}),
-        ["specs/acme/a.json#/components/schemas/def: schemas 'Def' and 'def' both map to the class 'Def'"
-         "\n  hint: name one in provider.yaml: schemas: {'def': ...}"],
-    ),  # fmt: skip
-    "two properties, one attribute": (
-        _property_names(["a b", "a-b"]),
-        ["specs/acme/a.json#/components/schemas/M/properties/a-b: property 'a-b' and 'a b' both map to the "
-         "attribute 'a_b'"],
-    ),  # fmt: skip
     "a property name msgspec cannot rename": (
         _property_names(['say "hi"', "back\\slash", "nul\x00"]),
         ["specs/acme/a.json#/components/schemas/M/properties/back\\slash: property name 'back\\\\slash' holds a "

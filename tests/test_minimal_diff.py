@@ -96,6 +96,7 @@ EXPECTED_FOR_SUMMARY = [
     f"{PKG}/models/__init__.py",
     f"{PKG}/models/invite_summary.py",
     f"{PKG}/resources/invites.py",
+    "names.json",
     "openapi.json",
 ]
 
@@ -140,6 +141,7 @@ def test_removing_a_seed_fragment_touches_only_its_files(tmp_path: Path) -> None
         f"{PKG}/models/__init__.py",
         f"{PKG}/models/pub_key.py",
         f"{PKG}/resources/invites.py",
+        "names.json",
         "openapi.json",
     ]
     assert f"{PKG}/models/pub_key.py" in before and f"{PKG}/models/pub_key.py" not in after
@@ -168,11 +170,13 @@ def test_an_inline_schema_identical_to_another_endpoints_gets_its_own_class(tmp_
     document = endpoint("/organization/v1/invites/bulk", "post", operation)
     touched = _touched_by_adding(tmp_path, "post_organization_v1_invites_bulk.json", document)
     assert touched == ["API.md", f"{PKG}/__init__.py", f"{PKG}/models/__init__.py",
-                       f"{PKG}/models/invites_bulk_request_item.py", f"{PKG}/resources/invites.py", "openapi.json"]  # fmt: skip
+                       f"{PKG}/models/invites_bulk_request_item.py", f"{PKG}/resources/invites.py", "names.json",
+                       "openapi.json"]  # fmt: skip
 
 
 def test_a_new_component_with_a_known_last_segment_leaves_existing_classes_alone(tmp_path: Path) -> None:
-    """``audit.Invite`` next to ``dto.Invite`` is an error until named; nothing existing is renamed."""
+    """``audit.Invite`` next to ``dto.Invite``: the established ``Invite`` stays (names.json), the
+    newcomer is ``AuditInvite`` with a warning naming both; nothing existing is renamed."""
     schemas = {"audit.Invite": {"type": "object", "properties": {"at": {"type": "integer"}}}}
     parameters = [{"name": "invite_id", "in": "path", "required": True, "schema": {"type": "string"}}]
     operation = {"summary": "audit", "parameters": parameters, **_returns(_ref("audit.Invite"))}
@@ -184,22 +188,20 @@ def test_a_new_component_with_a_known_last_segment_leaves_existing_classes_alone
     result = CliRunner().invoke(
         cli, ["--specs-dir", str(space.specs), "--out-dir", str(space.out), "generate"]
     )
-    assert (
-        result.exit_code == 2
-        and "schemas 'audit.Invite' and 'dto.Invite' both map to the class 'Invite'" in result.stderr
-    )
-    assert space.tree() == before
-    settings = space.specs / PROVIDER / "provider.yaml"
-    settings.write_text(settings.read_text() + "schemas: {audit.Invite: AuditInvite}\n")
-    space.generate()
+    assert result.exit_code == 0, result.output
+    assert ("warning: schemas 'dto.Invite' and 'audit.Invite' all map to the class 'Invite'; named "
+            "'audit.Invite' -> 'AuditInvite'") in result.stderr  # fmt: skip
     assert changed(before, space.tree()) == [
         "API.md",
         f"{PKG}/__init__.py",
         f"{PKG}/models/__init__.py",
         f"{PKG}/models/audit_invite.py",
         f"{PKG}/resources/invites.py",
+        "names.json",
         "openapi.json",
     ]
+    names = json.loads(space.tree()["names.json"])["schemas"]
+    assert names["dto.Invite"] == "Invite" and names["audit.Invite"] == "AuditInvite"
 
 
 def test_a_new_get_method_leaves_the_readme_alone(tmp_path: Path) -> None:

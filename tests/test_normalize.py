@@ -27,14 +27,16 @@ def _errors(specs: Path) -> list[str]:
     return [d.format() for d in error.value.diagnostics]
 
 
-def test_two_namespaces_with_one_name_are_an_error_until_named(make_provider: MakeProvider) -> None:
+def test_two_namespaces_with_one_name_are_named_after_their_namespace(make_provider: MakeProvider) -> None:
     document = fragment("/a")
     document["components"] = {"schemas": {"a.Item": {"type": "object", "properties": {"x": {"type": "string"}}},
                                           "b.Item": {"type": "object", "properties": {"y": {"type": "string"}}}}}  # fmt: skip
     specs = make_provider({"a.json": document})
-    assert _errors(specs) == [
-        "specs/acme/a.json#/components/schemas/b.Item: schemas 'a.Item' and 'b.Item' both map to the class 'Item'"
-        "\n  hint: name one in provider.yaml: schemas: {'b.Item': ...}"
+    package = _normalize(specs)
+    assert [m.exports for m in package.model_modules] == [("AItem",), ("BItem",)]
+    assert [d.format() for d in package.warnings] == [
+        "specs/acme/a.json#/components/schemas/b.Item: warning: schemas 'a.Item' and 'b.Item' all map to the class "
+        "'Item'; named 'a.Item' -> 'AItem', 'b.Item' -> 'BItem'\n  hint: name them in provider.yaml: schemas: {'b.Item': ...}"
     ]
     make_provider({"provider.yaml": "schemas: {b.Item: OtherItem}\n"})
     package = _normalize(specs)

@@ -342,3 +342,119 @@ def test_real_world_typing_shapes_are_strictly_type_clean(
         command = [sys.executable, "-m", "mypy", "--strict", "--no-incremental", "acme"]
     result = subprocess.run(command, cwd=tmp_path / "out", capture_output=True, text=True)
     assert result.returncode == 0, result.stdout
+
+
+# -- 3. no refusal where a deterministic name exists; 4. names never move -----------------------------
+
+_FILTERS = """
+openapi: 3.0.3
+info: {title: t, version: '1'}
+paths:
+  /calls:
+    get:
+      operationId: listCalls
+      tags: [calls]
+      parameters:
+        - {name: DateCreated, in: query, description: Exactly then., schema: {type: string}}
+        - {name: DateCreated<, in: query, description: Before then., schema: {type: string}}
+        - {name: DateCreated>=, in: query, description: Then or after., schema: {type: string}}
+      responses: {'204': {description: none}}
+"""
+
+
+def test_parameters_differing_by_a_symbol_get_meaningful_names(generated_package: Generate) -> None:
+    package = generated_package({"a.yaml": _FILTERS})
+    seen: list[httpx.Request] = []
+    calls = _client(package, _replying(status=204), seen).calls
+    calls.list_calls(date_created="a", date_created_lt="b", date_created_gte="c")
+    assert list(seen[0].url.params.multi_items()) == [("DateCreated", "a"), ("DateCreated<", "b"), ("DateCreated>=", "c")]
+    doc = type(calls).list_calls.__doc__
+    assert "Before then. (sent as ``DateCreated<``)" in doc and "Then or after. (sent as ``DateCreated>=``)" in doc
+
+
+def _things(properties: str, extra_schema: str = "", extra_path: str = "") -> str:
+    return f"""
+openapi: 3.0.3
+info: {{title: t, version: '1'}}
+paths:
+  /things:
+    get:
+      operationId: thing
+      tags: [things]
+      responses: {{'200': {{description: ok, content: {{application/json: {{schema: {{$ref: '#/components/schemas/card'}}}}}}}}}}
+{extra_path}
+components:
+  schemas:
+    card:
+      type: object
+      properties: {{{properties}}}
+{extra_schema}
+"""
+
+
+def _generate_twice(tmp_path: Any, first: str, second: str) -> tuple[Any, dict[str, bytes], dict[str, bytes], str]:
+    """Generate ``first``, then ``second`` over it with the CLI, as a user would; both trees."""
+    from click.testing import CliRunner
+
+    from generator.cli import cli
+    from generator.emit.write import read_tree
+
+    folder = tmp_path / "twice" / "specs" / "acme"
+    folder.mkdir(parents=True)
+    args = ["--specs-dir", str(tmp_path / "twice" / "specs"), "--out-dir", str(tmp_path / "out"), "generate"]
+    (folder / "a.yaml").write_text(first)
+    assert CliRunner().invoke(cli, args).exit_code == 0
+    before = read_tree(tmp_path / "out" / "acme")
+    (folder / "a.yaml").write_text(second)
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    return result, before, read_tree(tmp_path / "out" / "acme"), result.stderr
+
+
+def test_properties_mapping_to_one_attribute_get_two_and_keep_them(tmp_path: Any, make_provider: Any) -> None:
+    from generator.model.normalize import normalize
+    from generator.pipeline import load_valid_spec
+
+    fresh = normalize(*(lambda s: (s.merged, s.config))(load_valid_spec(make_provider(
+        {"a.yaml": _things("'@type': {type: string}, type: {type: integer}, id: {type: string}, '@id': {type: string}")}),
+        "acme")))  # fmt: skip
+    fields = {(f.wire, f.name) for m in fresh.model_modules for model in m.models for f in model.fields}
+    assert {("type", "type"), ("@type", "at_type"), ("id", "id"), ("@id", "at_id")} <= fields
+    assert any("'@type' is the attribute 'at_type'" in d.message for d in fresh.warnings)
+    # Established first as `type` (the only one), `@type` keeps its attribute when `type` arrives.
+    _, before, after, stderr = _generate_twice(
+        tmp_path, _things("'@type': {type: string}"), _things("type: {type: integer}, '@type': {type: string}")
+    )
+    model = after["acme/models/card.py"].decode()
+    assert "    type: str | None = None" in before["acme/models/card.py"].decode()
+    assert "    type: str | None = None" in model and "    type_2: int | None = None" in model
+    assert "'type' is the attribute 'type_2'" in stderr
+
+
+def test_a_colliding_schema_and_inline_schema_never_rename_what_exists(tmp_path: Any) -> None:
+    first = _things("kind: {type: string, enum: [a, b]}")
+    newcomers = """    issuing.card:
+      type: object
+      properties: {id: {type: string}}
+    CardKind: {type: string, enum: [x, y]}
+"""
+    path = """  /issuing:
+    get:
+      operationId: issuing
+      tags: [things]
+      responses: {'200': {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/issuing.card'}}}}}
+  /kinds:
+    get:
+      operationId: kinds
+      tags: [things]
+      responses: {'200': {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/CardKind'}}}}}
+"""
+    _, before, after, stderr = _generate_twice(tmp_path, first, _things("kind: {type: string, enum: [a, b]}", newcomers, path))
+    for name, content in before.items():  # every class, module and attribute that existed is as it was
+        if name.startswith("acme/models/") and name != "acme/models/__init__.py":
+            assert after[name] == content, name
+    assert "class Card(" in after["acme/models/card.py"].decode()
+    assert "class CardKind(" in after["acme/models/card_kind.py"].decode()  # the inline enum, established
+    assert "class IssuingCard(" in after["acme/models/issuing_card.py"].decode()
+    assert "class CardKind2(" in after["acme/models/card_kind2.py"].decode()  # the newcomer yields
+    assert "'card' and 'issuing.card' all map to the class 'Card'" in stderr

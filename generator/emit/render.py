@@ -104,6 +104,7 @@ def render(package: Package) -> dict[str, str]:
         "README.md": _render("package/README.md.j2", header=header(package.folder, "<!--"), package=package),
         "API.md": _render("package/API.md.j2", header=header(package.folder, "<!--"), package=package),
         "openapi.json": package.openapi_json,
+        "names.json": package.names_json,
         f"{code}/py.typed": "",
         f"{code}/_runtime.py": RUNTIME_SOURCE,
     }

@@ -248,3 +248,4 @@ class Package:
     webhooks: tuple[Webhook, ...] = ()
     webhook_imports: tuple[str, ...] = ()
     warnings: tuple[Diagnostic, ...] = ()  # naming decisions the user should know of
+    names_json: str = ""  # names.json: the names given, so that they never move

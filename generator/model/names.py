@@ -10,17 +10,20 @@ Rules (docs/naming.md):
   ``VALUE_`` for constants); an empty name becomes ``empty`` / ``Empty`` / ``EMPTY``.
 - A name that is a Python keyword, or one of the names generated code uses in annotations
   (``str``, ``list``, ``datetime``...), gets a ``_`` suffix: ``class`` -> ``class_``.
-- Names are never made unique by counting in input order: callers decide collisions and report
-  both origins (see ``normalize``); the only counted suffixes are for enum members, numbered
-  in the order the spec declares them.
+- ``spelled``: the symbols a name holds, as words, for when two names differ only by them
+  (``DateCreated<`` -> ``DateCreated lt``, ``@type`` -> ``at type``; docs/naming.md).
+- Collisions are decided by the callers by documented rules that name both origins in a
+  warning (see ``schemas`` and ``operations``); a counted suffix is the last resort, in the
+  order the spec declares the names.
 """
 
 from __future__ import annotations
 
 import keyword
 import re
+from collections.abc import Mapping
 
-__all__ = ["constant", "is_identifier", "pascal", "safe_identifier", "singular", "snake", "words"]
+__all__ = ["constant", "distinct_snakes", "is_identifier", "pascal", "safe_identifier", "singular", "snake", "spelled", "words"]
 
 # Names that generated annotations and bodies use; a field or parameter must not shadow them.
 RESERVED = frozenset(
@@ -36,6 +39,52 @@ _WORD = re.compile(r"[A-Za-z0-9]+")
 def words(name: str) -> list[str]:
     """The words of a name: ``"getHTTPResponse_v2"`` -> ``["get", "HTTP", "Response", "v2"]``."""
     return [w for part in _WORD.findall(name) for w in _HUMP.split(part) if w]
+
+
+_SYMBOLS = (("<=", "lte"), (">=", "gte"), ("!=", "ne"), ("<", "lt"), (">", "gt"), ("=", "eq"), ("@", "at"),
+            ("$", "dollar"), ("!", "not"), ("+", "plus"), ("#", "hash"), ("%", "percent"), ("&", "and"),
+            ("*", "star"), ("~", "tilde"), ("^", "caret"), ("?", "q"), ("|", "or"))  # fmt: skip
+
+
+def spelled(name: str) -> str:
+    """``name`` with its symbols as words: ``DateCreated<`` -> ``DateCreated lt``, ``@id`` -> ``at id``."""
+    for symbol, word in _SYMBOLS:
+        name = name.replace(symbol, f" {word} ")
+    return name
+
+
+def distinct_snakes(
+    wires: list[str], taken: frozenset[str] = frozenset(), fixed: Mapping[str, str] | None = None
+) -> dict[str, str]:
+    """Snake names for wire names that must stay apart (the attributes of one model).
+
+    ``fixed`` names come first (provider.yaml, names.json). A name no other wire maps to is plain
+    ``snake``. Among wires mapping to one free name, the first without symbols keeps it, the
+    others are ``snake(spelled(wire))`` (``@type`` -> ``at_type``, ``DateCreated<`` ->
+    ``date_created_lt``), numbered ``_2``, ``_3`` in declared order when that is taken too."""
+    result = {wire: name for wire, name in (fixed or {}).items() if wire in wires}
+    free = [wire for wire in wires if wire not in result]
+    plain = {wire: snake(wire, taken) for wire in free}
+    groups: dict[str, list[str]] = {}
+    for wire in free:
+        groups.setdefault(plain[wire], []).append(wire)
+    used = set(result.values()) | taken
+    for wire in free:
+        if len(groups[plain[wire]]) == 1 and plain[wire] not in used:
+            result[wire] = plain[wire]
+            used.add(plain[wire])
+    for name, group in groups.items():
+        rest = [wire for wire in group if wire not in result]
+        keeper = next((w for w in rest if snake(spelled(w), taken) == name), None) if name not in used else None
+        for wire in rest:
+            wanted = name if wire == keeper else snake(spelled(wire), taken)
+            candidate, count = wanted, 1
+            while candidate in used:
+                count += 1
+                candidate = f"{wanted}_{count}"
+            result[wire] = candidate
+            used.add(candidate)
+    return result
 
 
 def is_identifier(name: str) -> bool:

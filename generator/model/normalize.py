@@ -41,7 +41,8 @@ from generator.model.ir import (
     Webhook,
 )
 from generator.spec.merge import Merged
-from generator.model.names import RESERVED, pascal, snake, words
+from generator.model.history import NameHistory, dump_history
+from generator.model.names import RESERVED, pascal, snake, spelled, words
 from generator.model.operations import (
     OpSpec,
     ParamSpec,
@@ -68,13 +69,14 @@ class Specs:
     params: Mapping[str, str]  # models that need a request view -> the name of that view
     webhooks: tuple[WebhookSpec, ...] = ()
     warnings: tuple[Diagnostic, ...] = ()
+    names: NameHistory = NameHistory()
 
 
 def _build(
-    merged: Merged, config: ProviderConfig, preferred: dict[str, str]
+    merged: Merged, config: ProviderConfig, preferred: dict[str, str], history: NameHistory
 ) -> tuple[SchemaBuilder, list[OpSpec], tuple[WebhookSpec, ...], list[Diagnostic]]:
     errors: list[Diagnostic] = []
-    builder = SchemaBuilder(merged, config.schemas, preferred)
+    builder = SchemaBuilder(merged, config.schemas, preferred, config.properties, history)
     named = name_operations(collect_operations(merged), config, errors)
     operations = [
         build_operation(merged, raw, resource, name, builder, errors) for raw, resource, name in named
@@ -124,11 +126,12 @@ def _request_views(classes: dict[str, ModelSpec | EnumSpec], roots: set[str]) ->
     return names
 
 
-def collect(merged: Merged, config: ProviderConfig) -> Specs:
+def collect(merged: Merged, config: ProviderConfig, history: NameHistory | None = None) -> Specs:
     """Run the schema and operation passes (twice: the first finds the names of inline schemas)."""
-    builder, _, _, _ = _build(merged, config, {})
+    history = history or NameHistory()
+    builder, _, _, _ = _build(merged, config, {}, history)
     preferred = {canonical: min(hints) for canonical, hints in builder.candidates.items()}
-    builder, operations, webhooks, found = _build(merged, config, preferred)
+    builder, operations, webhooks, found = _build(merged, config, preferred, history)
     errors = [d for d in found if d.severity == "error"]
     if errors:
         raise SpecError(errors)
@@ -140,7 +143,22 @@ def collect(merged: Merged, config: ProviderConfig) -> Specs:
         _request_views(builder.classes, roots),
         webhooks,
         tuple(d for d in found if d.severity != "error"),
+        _names_given(builder),
     )
+
+
+def _names_given(builder: SchemaBuilder) -> NameHistory:
+    """What names.json records: every component schema's class, and the attributes of properties
+    whose name a collision rule or a symbol decided (docs/naming.md)."""
+    properties: dict[str, dict[str, str]] = {}
+    for spec in builder.classes.values():
+        for f in spec.fields if isinstance(spec, ModelSpec) else ():
+            if f.wire != EXTRA_WIRE and (f.name != snake(f.wire) or snake(spelled(f.wire)) != snake(f.wire)):
+                properties.setdefault(spec.name, {})[f.wire] = f.name
+    components = set(builder.component_names.values())
+    inline = {builder.places[name]: name for name in builder.classes if name not in components and name in builder.places}
+    schemas = {schema: name for schema, name in builder.component_names.items() if name in builder.classes}
+    return NameHistory(schemas, properties, inline)
 
 
 def module_name(class_name: str) -> str:
@@ -731,9 +749,9 @@ def _exports(modules: Iterable[ModelModule]) -> tuple[tuple[str, str], ...]:
     return tuple(sorted((name, module.module) for module in modules for name in module.exports))
 
 
-def normalize(merged: Merged, config: ProviderConfig) -> Package:
-    """The IR of one provider's package."""
-    specs = collect(merged, config)
+def normalize(merged: Merged, config: ProviderConfig, history: NameHistory | None = None) -> Package:
+    """The IR of one provider's package; ``history`` holds the names its committed package gave."""
+    specs = collect(merged, config, history)
     errors: list[Diagnostic] = []
     document = merged.document
     modules = [
@@ -765,7 +783,7 @@ def normalize(merged: Merged, config: ProviderConfig) -> Package:
         description=_text(info.get("description")), client=client, model_modules=tuple(modules),
         exports=_exports(modules), top_exports=tuple(e for e in _exports(modules) if e[0] not in _top_level_names(client)),
         openapi_json=dump_json(document), **example, webhooks=webhooks, webhook_imports=webhook_imports,
-        warnings=specs.warnings,
+        warnings=specs.warnings, names_json=dump_history(specs.names),
     )  # fmt: skip
 
 

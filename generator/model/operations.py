@@ -25,7 +25,7 @@ from typing import Any
 from generator.spec.config import OperationOverride, ProviderConfig
 from generator.diagnostics import Diagnostic, Origin, join_pointer
 from generator.spec.merge import Merged
-from generator.model.names import RESERVED, pascal, safe_identifier, singular, snake, words
+from generator.model.names import RESERVED, distinct_snakes, pascal, safe_identifier, singular, snake, words
 from generator.spec.quirks import HTTP_METHODS
 from generator.spec.views import choose_media, follow, is_json_media
 from generator.model.schemas import ABSENT, EMPTY_COLLECTIONS, SchemaBuilder
@@ -223,20 +223,27 @@ def _param_schema(param: dict[str, Any]) -> Any:
 
 def _params(merged: Merged, raw: RawOperation, hint: str, schemas: SchemaBuilder) -> tuple[ParamSpec, ...]:
     specs: list[ParamSpec] = []
-    taken = set(_ARGUMENT_TAKEN)
     order = {v: i for i, v in enumerate(re.findall(r"\{([^{}]+)\}", raw.path))}
-    for param, pointer, component in _raw_params(merged, raw):
+    found = list(_raw_params(merged, raw))
+    wires = list(dict.fromkeys(str(param["name"]) for param, _, _ in found))
+    chosen = distinct_snakes(wires, _ARGUMENT_TAKEN)  # DateCreated, DateCreated< -> date_created, date_created_lt
+    taken = set(_ARGUMENT_TAKEN) | set(chosen.values())
+    first: set[str] = set()
+    for param, pointer, component in found:
         location = param.get("in", "query")
-        name = snake(param["name"], frozenset(taken))
-        if name in taken:
+        name = chosen[param["name"]]
+        if param["name"] in first:  # the same name in another location: id (path), id_query
             name = snake(f"{param['name']}_{location}", frozenset(taken))
-        taken.add(name)
+            taken.add(name)
+        first.add(param["name"])
         type_hint = pascal(component) if component else hint + pascal(param["name"])
         type_ = schemas.type_of(_param_schema(param), type_hint, pointer + "/schema")
         required = location == "path" or param.get("required") is True
         default = schemas.default_source(type_, schemas.deref(_param_schema(param))[0].get("default", ABSENT))
         default = None if default in EMPTY_COLLECTIONS else default  # not sent, as an empty list is not
         doc = param.get("description") if isinstance(param.get("description"), str) else ""
+        if name != snake(param["name"], _ARGUMENT_TAKEN):  # told apart by a rule: say what is sent
+            doc = f"{doc} (sent as ``{param['name']}``)".lstrip()
         specs.append(
             ParamSpec(name, param["name"], location, type_, required, default, doc or "", _delimiter(param))
         )

@@ -32,8 +32,9 @@ from typing import Any
 
 from generator.diagnostics import Diagnostic, Origin, join_pointer, split_pointer
 from generator.spec.merge import Merged
-from generator.spec.views import follow, merge_all_of
-from generator.model.names import constant, pascal, snake
+from generator.spec.views import MISSING, follow, merge_all_of, resolve
+from generator.model.history import NameHistory
+from generator.model.names import constant, distinct_snakes, is_identifier, pascal, safe_identifier, snake
 from generator.model.types import ANY, NONE, Type, dict_of, list_of, literal, model, prim, tagged, union
 
 __all__ = ["ABSENT", "EMPTY_COLLECTIONS", "EXTRA_WIRE", "EnumSpec", "FieldSpec", "ModelSpec", "SchemaBuilder"]
@@ -86,7 +87,11 @@ class SchemaBuilder:
 
     merged: Merged
     overrides: Mapping[str, str]
-    preferred: Mapping[str, str] = field(default_factory=dict)  # (scope, canonical inline schema) -> name
+    preferred: Mapping[str, str] = field(default_factory=dict)
+    property_names: Mapping[str, Mapping[str, str]] = field(default_factory=dict)  # class -> wire -> attribute
+    history: NameHistory = field(default_factory=NameHistory)
+    places: dict[str, str] = field(default_factory=dict)  # class name -> pointer it was first built at
+    _reserved: dict[str, str] = field(default_factory=dict)  # names.json: inline class -> its pointer  # (scope, canonical inline schema) -> name
     candidates: dict[str, set[str]] = field(default_factory=dict)
     classes: dict[str, ModelSpec | EnumSpec] = field(default_factory=dict)
     owners: dict[str, str] = field(default_factory=dict)  # class name -> canonical or #ref
@@ -95,6 +100,7 @@ class SchemaBuilder:
     component_classes: frozenset[str] = frozenset()
 
     def __post_init__(self) -> None:
+        self._reserved = {name: pointer for pointer, name in self.history.inline.items()}
         self.component_names = self._component_class_names()
         self.component_classes = frozenset(self.component_names.values())
 
@@ -104,16 +110,45 @@ class SchemaBuilder:
         return components.get("schemas") or {}
 
     def _component_class_names(self) -> dict[str, str]:
-        """Class names of component schemas; two schemas wanting one name are an error."""
-        names = {name: self.overrides.get(name) or pascal(name.rsplit(".", 1)[-1]) for name in self.schemas}
-        owners: dict[str, str] = {}
-        for name in sorted(names):
-            first = owners.setdefault(names[name], name)
-            if first != name:
-                where = self.origin(join_pointer("components", "schemas", name))
-                self.errors.append(Diagnostic(where, f"schemas {first!r} and {name!r} both map to the class "
-                                              f"{names[name]!r}", hint=f"name one in provider.yaml: schemas: "
-                                              f"{{{name!r}: ...}}"))  # fmt: skip
+        """Class names of component schemas (docs/naming.md): ``schemas:`` of provider.yaml, then
+        the name ``names.json`` records (names never move), then the last dotted segment in
+        PascalCase. When several new schemas map to one name (or to an established one), the one
+        without a namespace keeps it (if there is exactly one and the name is free) and the
+        others are named after their whole name (``issuing.card`` -> ``IssuingCard``), numbered in
+        name order if that still collides; a warning names them all."""
+        names = {name: self.overrides[name] for name in self.schemas if name in self.overrides}
+        for name in sorted(self.schemas):
+            established = self.history.schemas.get(name)
+            if name not in names and established and is_identifier(established) and established not in names.values():
+                names[name] = established
+        groups: dict[str, list[str]] = {}
+        for name in sorted(n for n in self.schemas if n not in names):
+            groups.setdefault(pascal(name.rsplit(".", 1)[-1]), []).append(name)
+        inline = {n for n, place in self._reserved.items() if resolve(self.merged.document, place) is not MISSING}
+        taken = set(names.values()) | inline  # established names a newcomer must not take
+        used = taken | {c for c, members in groups.items() if len(members) == 1}
+        for cls, members in sorted(groups.items()):
+            if len(members) == 1 and cls not in taken:
+                names[members[0]] = cls
+                continue
+            plain = [m for m in members if "." not in m]
+            keeper = plain[0] if len(plain) == 1 and cls not in taken else None
+            for member in members:
+                if member == keeper:
+                    names[member] = cls
+                    continue
+                name, count = pascal(member), 1
+                while name in used or name in names.values():
+                    count += 1
+                    name = f"{pascal(member)}{count}"
+                names[member] = name
+                used.add(name)
+            others = sorted(s for s, c in names.items() if c == cls and s not in members)
+            where = self.origin(join_pointer("components", "schemas", members[-1]))
+            chosen = ", ".join(f"{m!r} -> {names[m]!r}" for m in members)
+            self.errors.append(Diagnostic(where, f"schemas {' and '.join(map(repr, others + members))} all map to the "
+                                          f"class {cls!r}; named {chosen}", hint="name them in provider.yaml: schemas: "
+                                          f"{{{members[-1]!r}: ...}}", severity="warning"))  # fmt: skip
         return names
 
     def origin(self, pointer: str) -> Origin:
@@ -245,9 +280,8 @@ class SchemaBuilder:
             ]
             base = self._discriminated(union(*found), schema, variants)
         elif self.is_enum(schema) or self.is_object(schema):
-            name = self._inline_name(schema, hint, pointer)
-            self._register(name, self._canonical(schema), schema, pointer)
-            base = model(name)
+            name = self.history.inline.get(pointer) or self._inline_name(schema, hint, pointer)
+            base = model(self._register(name, self._canonical(schema), schema, pointer))
         else:
             base = self._plain_type(schema, hint, pointer)
         return union(base, NONE) if nullable else base
@@ -306,23 +340,41 @@ class SchemaBuilder:
         self.candidates.setdefault(key, set()).add(hint)
         return self.preferred.get(key, hint)
 
-    def _register(self, name: str, owner: str, schema: dict[str, Any], pointer: str) -> None:
+    def _register(self, name: str, owner: str, schema: dict[str, Any], pointer: str) -> str:
+        """Build the class ``name`` for ``owner`` once; return the name it got. A name another
+        owner already has goes to the newcomer with its place's kind appended (``Parameter`` for
+        a parameter's schema, else ``Inline``), numbered if that is taken too, with a warning."""
         previous = self.owners.get(name)
         if previous == owner:
-            return
+            return name
         if previous is not None and previous.startswith("#") and owner.startswith("#"):
-            return  # two components: reported once by _component_class_names
+            return name  # two components: named apart by _component_class_names
+        if previous is None and self._reserved_elsewhere(name, pointer):
+            previous = "reserved"  # names.json gives it to a schema still in the document
         if previous is not None:
-            first = self.classes[name].origin
-            self.errors.append(Diagnostic(self.origin(pointer), f"class name {name!r} is also used by {first}",
-                                          hint="rename one in provider.yaml 'schemas:'"))  # fmt: skip
-            return
+            first = self.classes[name].origin if name in self.classes else self.origin(self._reserved[name])
+            base = name + ("Parameter" if "/parameters/" in pointer else "Inline")
+            wanted, count = base, 1
+            while self.owners.get(wanted, owner) != owner or wanted in self.component_classes:
+                count += 1
+                wanted = f"{base}{count}"
+            if wanted not in self.owners:
+                self.errors.append(Diagnostic(self.origin(pointer), f"class name {name!r} is also used by {first}; "
+                                              f"this schema is named {wanted!r}", severity="warning"))  # fmt: skip
+            return self._register(wanted, owner, schema, pointer)
         self.owners[name] = owner
+        self.places[name] = pointer
         self.classes[name] = EnumSpec(name, (), "", self.origin(pointer))  # placeholder while building
         if self.is_enum(schema):
             self.classes[name] = self._enum_spec(name, schema, pointer)
         else:
             self.classes[name] = self._model_spec(name, schema, pointer)
+        return name
+
+    def _reserved_elsewhere(self, name: str, pointer: str) -> bool:
+        """Whether names.json gives ``name`` to the inline schema at another pointer that exists."""
+        place = self._reserved.get(name)
+        return place is not None and place != pointer and resolve(self.merged.document, place) is not MISSING
 
     def _enum_spec(self, name: str, schema: dict[str, Any], pointer: str) -> EnumSpec:
         members: list[tuple[str, str | int]] = []
@@ -344,18 +396,28 @@ class SchemaBuilder:
         required = set(schema.get("required") or [])
         fields: list[FieldSpec] = []
         seen: dict[str, str] = {}
-        for wire, prop in (schema.get("properties") or {}).items():
+        properties = schema.get("properties") or {}
+        named = {**self.history.properties.get(name, {}), **self.property_names.get(name, {})}
+        chosen = distinct_snakes([str(wire) for wire in properties], fixed={w: safe_identifier(n) for w, n in named.items()})
+        for wire, prop in properties.items():
             where = pointer + join_pointer("properties", wire)
-            python = snake(wire)
             if _UNRENAMEABLE.search(wire):
                 self.errors.append(Diagnostic(self.origin(where), f"property name {wire!r} holds a quote, a backslash or "
                                               "a control character, which msgspec cannot map to an attribute",
                                               hint="rename the property in the spec"))  # fmt: skip
                 continue
+            python = chosen[wire]
             if python in seen:
                 self.errors.append(Diagnostic(self.origin(where), f"property {wire!r} and {seen[python]!r} both "
-                                              f"map to the attribute {python!r}"))  # fmt: skip
+                                              f"map to the attribute {python!r}",
+                                              hint=f"name one in provider.yaml: properties: {{{name}: {{{wire!r}: ...}}}}"))  # fmt: skip
                 continue
+            if python != snake(wire) and wire not in named:
+                holder = next((w for w, n in chosen.items() if n == snake(wire)), None)
+                self.errors.append(Diagnostic(self.origin(where), f"property {wire!r} of {name} maps to {snake(wire)!r}, "
+                                              f"which {holder!r} has; {wire!r} is the attribute {python!r}",
+                                              hint=f"name it in provider.yaml: properties: {{{name}: {{{wire!r}: ...}}}}",
+                                              severity="warning"))  # fmt: skip
             seen[python] = wire
             fields.append(self._field(name, wire, python, prop, wire in required, where))
         extra = schema.get("additionalProperties")

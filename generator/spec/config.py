@@ -14,6 +14,8 @@ are checked later by ``normalize`` (which owns every naming rule).
     env_prefix: MARIADB_CLOUD       # environment variables; default: the folder name upper-cased
     resources: {Invites: invites}   # tag -> resource attribute
     schemas: {dto.Invite: Invite}   # component schema -> class name
+    properties:                     # class -> property wire name -> attribute name
+      Invite: {"@type": at_type}
     operations:                     # operationId or "METHOD /path" -> method name / resource
       GET /organization/v1/invites: {name: list}
     pagination: {style: page, page_param: page, items: docs, has_next: hasNextPage}
@@ -35,7 +37,7 @@ __all__ = ["OperationOverride", "Pagination", "ProviderConfig", "check_folder", 
 
 _TOP_KEYS = (
     "package", "distribution", "client", "env_prefix",
-    "resources", "schemas", "operations", "pagination", "example",
+    "resources", "schemas", "properties", "operations", "pagination", "example",
 )  # fmt: skip
 # Names used as they are: (pattern, what the message calls a valid one, the rule the hint states).
 _IDENTIFIER_RULE = "letters, digits and '_', not starting with a digit, and not a Python keyword"
@@ -55,6 +57,7 @@ _NAME_RULES = {
     ),
     "class": (r"[A-Za-z][A-Za-z0-9_]*", "a valid Python class name", _LETTER_RULE),
     "method": (r"[A-Za-z][A-Za-z0-9_]*", "a valid method name", _LETTER_RULE),
+    "attribute": (r"[A-Za-z][A-Za-z0-9_]*", "a valid attribute name", _LETTER_RULE),
 }
 # Modules a generated package must not be named after: importing it would hide them.
 _SHADOWED = frozenset(sys.stdlib_module_names) | {
@@ -105,6 +108,7 @@ class ProviderConfig:
     env_prefix: str
     resources: Mapping[str, str] = field(default_factory=dict)
     schemas: Mapping[str, str] = field(default_factory=dict)
+    properties: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     operations: Mapping[str, OperationOverride] = field(default_factory=dict)
     pagination: Pagination | None = None
     example: str | None = None
@@ -152,6 +156,14 @@ def _string_map(
         if item is not None:
             result[str(name)] = item
     return result
+
+
+def _property_names(data: Mapping[str, Any], origin: Origin, errors: list[Diagnostic]) -> dict[str, dict[str, str]]:
+    value = data.get("properties", {})
+    if not isinstance(value, dict):
+        errors.append(Diagnostic(origin.child("properties"), f"expected a mapping, got {value!r}"))
+        return {}
+    return {str(name): _string_map(value, name, origin.child("properties"), errors) for name in value}
 
 
 def _operations(
@@ -235,6 +247,10 @@ def _check_names(config: ProviderConfig, data: Mapping[str, Any], origin: Origin
     for schema, name in config.schemas.items():
         if _bad_name("class", name):
             errors.append(_name_error("class", name, origin.child("schemas", schema)))
+    for class_name, names in config.properties.items():
+        for wire, name in names.items():
+            if _bad_name("attribute", name):
+                errors.append(_name_error("attribute", name, origin.child("properties", class_name, wire)))
     for key, override in config.operations.items():
         if override.name is not None and _bad_name("method", override.name):
             errors.append(_name_error("method", override.name, origin.child("operations", key, "name")))
@@ -259,6 +275,7 @@ def parse_config(folder: str, data: object, origin: Origin) -> tuple[ProviderCon
         env_prefix=_string(data, "env_prefix", origin, errors) or folder.upper().replace("-", "_"),
         resources=_string_map(data, "resources", origin, errors),
         schemas=_string_map(data, "schemas", origin, errors),
+        properties=_property_names(data, origin, errors),
         operations=_operations(data, origin, errors),
         pagination=_pagination(data, origin, errors),
         example=_string(data, "example", origin, errors),
