@@ -185,7 +185,9 @@ def _build_all(
         progress = _Progress(name)
         try:
             history = read_history(obj["out_dir"] / name, f"{obj['out_dir'].as_posix()}/{name}")
-            spec, _, files = build_package(obj["specs_dir"], name, strict=strict, progress=progress, history=history)
+            spec, _, files = build_package(
+                obj["specs_dir"], name, strict=strict, progress=progress, history=history
+            )
         except SpecError as error:
             problems += error.diagnostics
             continue

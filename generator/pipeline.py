@@ -74,7 +74,10 @@ def build_package(
     report("building the model", 0, 0)
     package = normalize(spec.merged, spec.config, history)
     if package.warnings:
-        decided = [Diagnostic(w.origin, w.message, w.hint, "error" if strict else w.severity) for w in package.warnings]
+        decided = [
+            Diagnostic(w.origin, w.message, w.hint, "error" if strict else w.severity)
+            for w in package.warnings
+        ]
         if strict:
             raise SpecError(decided)
         spec = replace(spec, warnings=tuple(sorted({*spec.warnings, *decided})))

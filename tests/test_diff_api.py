@@ -616,4 +616,6 @@ def test_a_property_redefined_next_to_all_of_has_the_type_the_client_gives_it() 
     new = api({"GET /x": returns({**obj(x=STRING), "allOf": [obj(x={"type": "boolean"})]})})
     assert diff_api(old, new) == ()
     changed = api({"GET /x": returns({**obj(x={"type": "number"}), "allOf": [obj(x={"type": "integer"})]})})
-    assert [c.message for c in diff_api(old, changed)] == ["response field 'x' changed type from 'string' to 'number'"]
+    assert [c.message for c in diff_api(old, changed)] == [
+        "response field 'x' changed type from 'string' to 'number'"
+    ]

@@ -212,4 +212,4 @@ def test_a_new_get_method_leaves_the_readme_alone(tmp_path: Path) -> None:
         "/organization/v1/invites/audit", "get", {"summary": "audit", **_returns(array)}, schemas
     )
     touched = _touched_by_adding(tmp_path, "get_organization_v1_invites_audit.json", document)
-    assert touched == ["API.md", f"{PKG}/resources/invites.py", "openapi.json"]
+    assert touched == ["API.md", f"{PKG}/resources/invites.py", "names.json", "openapi.json"]

@@ -43,13 +43,24 @@ def test_two_namespaces_with_one_name_are_named_after_their_namespace(make_provi
     assert [m.exports for m in package.model_modules] == [("Item",), ("OtherItem",)]
 
 
-def test_two_operations_with_one_method_name_are_an_error(make_provider: MakeProvider) -> None:
+def test_two_operations_with_one_method_name_are_told_apart(make_provider: MakeProvider) -> None:
     a = fragment("/things", tags=["things"])
     b = fragment("/things/", tags=["things"])
-    specs = make_provider({"a.json": a, "b.json": b})
-    assert _errors(specs) == [
-        "specs/acme/b.json#/paths/~1things~1/get: method name things.list is also used by "
-        "specs/acme/a.json#/paths/~1things/get\n  hint: name one in provider.yaml: operations: {'GET /things/': {name: ...}}"
+    c = fragment("/export/things", tags=["things"])
+    package = _normalize(make_provider({"a.json": a, "b.json": b, "c.json": c}))
+    methods = {(op.http_method, op.path): op.name for r in package.client.resources for op in r.operations}
+    assert methods == {
+        ("GET", "/things"): "list",
+        ("GET", "/things/"): "list_2",
+        ("GET", "/export/things"): "list_export",
+    }
+    assert [d.format() for d in package.warnings] == [
+        "specs/acme/b.json#/paths/~1things~1/get: warning: method name things.list is also derived for "
+        "specs/acme/a.json#/paths/~1things/get; this operation is things.list_2\n  hint: name one in provider.yaml: "
+        "operations: {'GET /things/': {name: ...}}",
+        "specs/acme/c.json#/paths/~1export~1things/get: warning: method name things.list is also derived for "
+        "specs/acme/a.json#/paths/~1things/get; this operation is things.list_export\n  hint: name one in provider.yaml: "
+        "operations: {'GET /export/things': {name: ...}}",
     ]
 
 

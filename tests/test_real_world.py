@@ -3,6 +3,7 @@ generated and called as a user would (``generated_package`` + ``httpx.MockTransp
 
 from __future__ import annotations
 
+import json
 import typing
 from collections.abc import Callable
 from typing import Any
@@ -29,7 +30,9 @@ _TEMPLATE = {
 _INSIDE = "#/components/schemas/Template/allOf/1/properties/created_by/oneOf/1"
 
 
-def test_a_ref_inside_a_component_schema_is_one_class_named_after_its_place(generated_package: Generate) -> None:
+def test_a_ref_inside_a_component_schema_is_one_class_named_after_its_place(
+    generated_package: Generate,
+) -> None:
     paths = {
         "/templates": _get(_ref("Template")),
         "/users": {"get": {"operationId": "users", "tags": ["things"],
@@ -83,9 +86,7 @@ def test_refs_inside_examples_defaults_and_extensions_are_data(generated_package
               "properties": {"meta": {"type": "object", "default": data, "x-more": {"$ref": "#/nowhere"}},
                              "kind": {"const": {"$ref": "#/nowhere"}}}}  # fmt: skip
     operation = _get(schema)
-    operation["get"]["responses"]["200"]["content"]["application/json"]["examples"] = {
-        "one": {"value": data}
-    }
+    operation["get"]["responses"]["200"]["content"]["application/json"]["examples"] = {"one": {"value": data}}
     package = generated_package({"a.json": _doc({"/things": operation}, **{"x-topics": [data]})})
     result = _client(package, _replying({"meta": {"a": 1}}), []).things.fetch()
     assert result.meta == {"a": 1}
@@ -110,7 +111,12 @@ _ANIMALS = {
         ({**_PET, "nullable": True}, True, {"pet": None}, None),
         ({"anyOf": [_PET, {"type": "null"}]}, True, {"pet": {"kind": "cat"}}, "Cat"),
         ({"type": "array", "items": _PET}, False, {"pet": [{"kind": "dog"}]}, ["Dog"]),
-        ({"type": "object", "additionalProperties": _PET}, False, {"pet": {"a": {"kind": "cat"}}}, {"a": "Cat"}),
+        (
+            {"type": "object", "additionalProperties": _PET},
+            False,
+            {"pet": {"a": {"kind": "cat"}}},
+            {"a": "Cat"},
+        ),
     ],
     ids=["required", "optional", "optional-absent", "nullable", "or-null", "list", "dict"],
 )
@@ -154,7 +160,9 @@ def test_yaml_enum_values_are_read_as_json_means_them(generated_package: Generat
     assert [m.value for m in country] == ["NO", "SE", "DK", "on", "off", "yes"]
     assert [m.value for m in package.FetchLevel] == ["1", "2", "12"]  # numbers under type: string
     seen: list[httpx.Request] = []
-    _client(package, _replying(status=204), seen).things.fetch(country=country.NO, level=package.FetchLevel.VALUE_12)
+    _client(package, _replying(status=204), seen).things.fetch(
+        country=country.NO, level=package.FetchLevel.VALUE_12
+    )
     assert seen[0].url.params["country"] == "NO" and seen[0].url.params["level"] == "12"
 
 
@@ -295,7 +303,9 @@ components:
 """
 
 
-def test_webhook_payloads_become_models_with_decode_functions(generated_package: Generate, make_provider: Any) -> None:
+def test_webhook_payloads_become_models_with_decode_functions(
+    generated_package: Generate, make_provider: Any
+) -> None:
     import datetime
 
     import msgspec
@@ -332,10 +342,14 @@ def test_real_world_typing_shapes_are_strictly_type_clean(
     from generator.emit.write import write_tree
     from generator.pipeline import build_package
 
-    specs = make_provider({"a.yaml": {"shapes": _TYPING_CASES, "webhooks-only": _WEBHOOKS, "bare": _BARE}[case]})
+    specs = make_provider(
+        {"a.yaml": {"shapes": _TYPING_CASES, "webhooks-only": _WEBHOOKS, "bare": _BARE}[case]}
+    )
     write_tree(tmp_path / "out", build_package(specs, "acme")[2])
     if checker == "pyright":
-        (tmp_path / "pyrightconfig.json").write_text(json.dumps({"typeCheckingMode": "strict", "pythonVersion": "3.10"}))
+        (tmp_path / "pyrightconfig.json").write_text(
+            json.dumps({"typeCheckingMode": "strict", "pythonVersion": "3.10"})
+        )
         command = [str(Path(sys.executable).parent / "pyright"), "-p", str(tmp_path / "pyrightconfig.json"),
                    "--pythonpath", sys.executable, "acme"]  # fmt: skip
     else:
@@ -367,9 +381,16 @@ def test_parameters_differing_by_a_symbol_get_meaningful_names(generated_package
     seen: list[httpx.Request] = []
     calls = _client(package, _replying(status=204), seen).calls
     calls.list_calls(date_created="a", date_created_lt="b", date_created_gte="c")
-    assert list(seen[0].url.params.multi_items()) == [("DateCreated", "a"), ("DateCreated<", "b"), ("DateCreated>=", "c")]
+    assert list(seen[0].url.params.multi_items()) == [
+        ("DateCreated", "a"),
+        ("DateCreated<", "b"),
+        ("DateCreated>=", "c"),
+    ]
     doc = type(calls).list_calls.__doc__
-    assert "Before then. (sent as ``DateCreated<``)" in doc and "Then or after. (sent as ``DateCreated>=``)" in doc
+    assert (
+        "Before then. (sent as ``DateCreated<``)" in doc
+        and "Then or after. (sent as ``DateCreated>=``)" in doc
+    )
 
 
 def _things(properties: str, extra_schema: str = "", extra_path: str = "") -> str:
@@ -392,7 +413,9 @@ components:
 """
 
 
-def _generate_twice(tmp_path: Any, first: str, second: str) -> tuple[Any, dict[str, bytes], dict[str, bytes], str]:
+def _generate_twice(
+    tmp_path: Any, first: str, second: str
+) -> tuple[Any, dict[str, bytes], dict[str, bytes], str]:
     """Generate ``first``, then ``second`` over it with the CLI, as a user would; both trees."""
     from click.testing import CliRunner
 
@@ -423,7 +446,9 @@ def test_properties_mapping_to_one_attribute_get_two_and_keep_them(tmp_path: Any
     assert any("'@type' is the attribute 'at_type'" in d.message for d in fresh.warnings)
     # Established first as `type` (the only one), `@type` keeps its attribute when `type` arrives.
     _, before, after, stderr = _generate_twice(
-        tmp_path, _things("'@type': {type: string}"), _things("type: {type: integer}, '@type': {type: string}")
+        tmp_path,
+        _things("'@type': {type: string}"),
+        _things("type: {type: integer}, '@type': {type: string}"),
     )
     model = after["acme/models/card.py"].decode()
     assert "    type: str | None = None" in before["acme/models/card.py"].decode()
@@ -449,7 +474,9 @@ def test_a_colliding_schema_and_inline_schema_never_rename_what_exists(tmp_path:
       tags: [things]
       responses: {'200': {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/CardKind'}}}}}
 """
-    _, before, after, stderr = _generate_twice(tmp_path, first, _things("kind: {type: string, enum: [a, b]}", newcomers, path))
+    _, before, after, stderr = _generate_twice(
+        tmp_path, first, _things("kind: {type: string, enum: [a, b]}", newcomers, path)
+    )
     for name, content in before.items():  # every class, module and attribute that existed is as it was
         if name.startswith("acme/models/") and name != "acme/models/__init__.py":
             assert after[name] == content, name
@@ -458,3 +485,22 @@ def test_a_colliding_schema_and_inline_schema_never_rename_what_exists(tmp_path:
     assert "class IssuingCard(" in after["acme/models/issuing_card.py"].decode()
     assert "class CardKind2(" in after["acme/models/card_kind2.py"].decode()  # the newcomer yields
     assert "'card' and 'issuing.card' all map to the class 'Card'" in stderr
+
+
+def test_two_operations_deriving_one_method_are_told_apart_and_keep_their_names(tmp_path: Any) -> None:
+    def spec(*paths: str) -> str:
+        items = "".join(f"""  {path}:
+    get:
+      tags: [reporting]
+      parameters: [{{name: job_identifier, in: path, required: true, schema: {{type: string}}}}]
+      responses: {{'204': {{description: ok}}}}
+""" for path in paths)
+        return f"openapi: 3.0.1\ninfo: {{title: t, version: '1'}}\npaths:\n{items}"
+
+    export, download = "/export/reporting_data/{job_identifier}", "/download/reporting_data/{job_identifier}"
+    _, before, after, stderr = _generate_twice(tmp_path, spec(export), spec(export, download))
+    assert "def retrieve_reporting_data(" in before["acme/resources/reporting.py"].decode()
+    methods = json.loads(after["names.json"])["methods"]
+    assert methods == {f"GET {export}": "reporting.retrieve_reporting_data",
+                       f"GET {download}": "reporting.retrieve_reporting_data_download"}  # fmt: skip
+    assert "this operation is reporting.retrieve_reporting_data_download" in stderr

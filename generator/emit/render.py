@@ -117,7 +117,9 @@ def render(package: Package) -> dict[str, str]:
         "resources_init.py.j2", header=header(package.folder), package=package
     )
     if package.webhooks:
-        files[f"{code}/webhooks.py"] = _render("webhooks.py.j2", header=header(package.folder), package=package)
+        files[f"{code}/webhooks.py"] = _render(
+            "webhooks.py.j2", header=header(package.folder), package=package
+        )
     for module in package.model_modules:
         files[f"{code}/models/{module.module}.py"] = _model_file(package, module)
     for resource in package.client.resources:

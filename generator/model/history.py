@@ -3,7 +3,8 @@
 Generated names are an API. When a new schema or property collides with one that already has a
 name, the established name stays and the newcomer gets the qualified one (docs/naming.md). What
 is established is what the committed package says: ``names.json`` records the class of every
-component schema, the class of every inline schema by its JSON pointer, and the attribute of every property whose wire name holds a symbol that a
+component schema, the class of every inline schema by its JSON pointer, the method of every
+operation, and the attribute of every property whose wire name holds a symbol that a
 plain snake_case name drops (``@type``, ``DateCreated<``). It is written with the package, so a
 pull request shows every name that appears or changes, and ``check`` regenerates against it.
 A missing file means no history (a first generation); the rules alone decide then.
@@ -29,10 +30,11 @@ class NameHistory:
     schemas: Mapping[str, str] = field(default_factory=dict)  # component schema -> class
     properties: Mapping[str, Mapping[str, str]] = field(default_factory=dict)  # class -> wire -> attribute
     inline: Mapping[str, str] = field(default_factory=dict)  # JSON pointer of an inline schema -> class
+    methods: Mapping[str, str] = field(default_factory=dict)  # "GET /path" -> "resource.method"
 
 
 def dump_history(history: NameHistory) -> str:
-    data = {"schemas": dict(history.schemas), "inline": dict(history.inline),
+    data = {"schemas": dict(history.schemas), "inline": dict(history.inline), "methods": dict(history.methods),
             "properties": {k: dict(v) for k, v in history.properties.items()}}  # fmt: skip
     return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
@@ -58,11 +60,19 @@ def read_history(package_dir: Path, shown: str) -> NameHistory:
             problem = f"cannot be read: {exc}"
     schemas = _string_map(data.get("schemas", {})) if isinstance(data, dict) else None
     inline = _string_map(data.get("inline", {})) if isinstance(data, dict) else None
+    methods = _string_map(data.get("methods", {})) if isinstance(data, dict) else None
     raw = data.get("properties", {}) if isinstance(data, dict) else None
     properties = {str(k): _string_map(v) for k, v in raw.items()} if isinstance(raw, dict) else None
-    if not problem and (schemas is None or inline is None or properties is None or None in properties.values()):
+    if not problem and (
+        schemas is None
+        or inline is None
+        or methods is None
+        or properties is None
+        or None in properties.values()
+    ):
         problem = "is not a names file written by this generator"
     if problem:
         raise SpecError([Diagnostic(Origin(f"{shown}/{HISTORY_FILE}"), f"the names file {problem}",
                                     hint="restore it from version control, or delete it to derive every name anew")])  # fmt: skip
-    return NameHistory(schemas or {}, {k: v for k, v in (properties or {}).items() if v is not None}, inline or {})
+    kept = {k: v for k, v in (properties or {}).items() if v is not None}
+    return NameHistory(schemas or {}, kept, inline or {}, methods or {})

@@ -23,7 +23,17 @@ import keyword
 import re
 from collections.abc import Mapping
 
-__all__ = ["constant", "distinct_snakes", "is_identifier", "pascal", "safe_identifier", "singular", "snake", "spelled", "words"]
+__all__ = [
+    "constant",
+    "distinct_snakes",
+    "is_identifier",
+    "pascal",
+    "safe_identifier",
+    "singular",
+    "snake",
+    "spelled",
+    "words",
+]
 
 # Names that generated annotations and bodies use; a field or parameter must not shadow them.
 RESERVED = frozenset(
@@ -75,7 +85,9 @@ def distinct_snakes(
             used.add(plain[wire])
     for name, group in groups.items():
         rest = [wire for wire in group if wire not in result]
-        keeper = next((w for w in rest if snake(spelled(w), taken) == name), None) if name not in used else None
+        keeper = (
+            next((w for w in rest if snake(spelled(w), taken) == name), None) if name not in used else None
+        )
         for wire in rest:
             wanted = name if wire == keeper else snake(spelled(wire), taken)
             candidate, count = wanted, 1

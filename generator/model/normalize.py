@@ -52,7 +52,14 @@ from generator.model.operations import (
     collect_operations,
     name_operations,
 )
-from generator.model.schemas import EMPTY_COLLECTIONS, EXTRA_WIRE, EnumSpec, FieldSpec, ModelSpec, SchemaBuilder
+from generator.model.schemas import (
+    EMPTY_COLLECTIONS,
+    EXTRA_WIRE,
+    EnumSpec,
+    FieldSpec,
+    ModelSpec,
+    SchemaBuilder,
+)
 from generator.spec.splitting import dump_json
 from generator.model.types import NONE, Type, msgspec_cannot_decode, prim, render_type, union
 
@@ -77,7 +84,7 @@ def _build(
 ) -> tuple[SchemaBuilder, list[OpSpec], tuple[WebhookSpec, ...], list[Diagnostic]]:
     errors: list[Diagnostic] = []
     builder = SchemaBuilder(merged, config.schemas, preferred, config.properties, history)
-    named = name_operations(collect_operations(merged), config, errors)
+    named = name_operations(collect_operations(merged), config, errors, history.methods)
     operations = [
         build_operation(merged, raw, resource, name, builder, errors) for raw, resource, name in named
     ]
@@ -143,11 +150,11 @@ def collect(merged: Merged, config: ProviderConfig, history: NameHistory | None 
         _request_views(builder.classes, roots),
         webhooks,
         tuple(d for d in found if d.severity != "error"),
-        _names_given(builder),
+        _names_given(builder, operations),
     )
 
 
-def _names_given(builder: SchemaBuilder) -> NameHistory:
+def _names_given(builder: SchemaBuilder, operations: list[OpSpec]) -> NameHistory:
     """What names.json records: every component schema's class, and the attributes of properties
     whose name a collision rule or a symbol decided (docs/naming.md)."""
     properties: dict[str, dict[str, str]] = {}
@@ -156,9 +163,14 @@ def _names_given(builder: SchemaBuilder) -> NameHistory:
             if f.wire != EXTRA_WIRE and (f.name != snake(f.wire) or snake(spelled(f.wire)) != snake(f.wire)):
                 properties.setdefault(spec.name, {})[f.wire] = f.name
     components = set(builder.component_names.values())
-    inline = {builder.places[name]: name for name in builder.classes if name not in components and name in builder.places}
+    inline = {
+        builder.places[name]: name
+        for name in builder.classes
+        if name not in components and name in builder.places
+    }
     schemas = {schema: name for schema, name in builder.component_names.items() if name in builder.classes}
-    return NameHistory(schemas, properties, inline)
+    methods = {f"{op.raw.method.upper()} {op.raw.path}": f"{op.resource}.{op.name}" for op in operations}
+    return NameHistory(schemas, properties, inline, methods)
 
 
 def module_name(class_name: str) -> str:
@@ -213,7 +225,9 @@ def _model(name: str, fields: list[Field], spec: ModelSpec, kinds: Mapping[str, 
         doc = f"Request variant of ``{spec.name}``: what a request may send (readOnly fields left out)."
     hard = {f.name for f in spec.fields if msgspec_cannot_decode(f.type, kinds)}
     coerced = tuple(
-        (f.name, f"_{name}_{f.name}", f.annotation, f.coerce_as or f.annotation) for f in ordered if f.name in hard
+        (f.name, f"_{name}_{f.name}", f.annotation, f.coerce_as or f.annotation)
+        for f in ordered
+        if f.name in hard
     )
     aliases = {field: alias for field, alias, _, _ in coerced}
     ordered = [replace(f, annotation=aliases[f.name]) if f.name in aliases else f for f in ordered]

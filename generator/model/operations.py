@@ -155,23 +155,79 @@ def _method_name(raw: RawOperation, resource: str, config: ProviderConfig) -> st
 
 
 def name_operations(
-    raws: list[RawOperation], config: ProviderConfig, errors: list[Diagnostic]
+    raws: list[RawOperation],
+    config: ProviderConfig,
+    errors: list[Diagnostic],
+    history: Mapping[str, str] | None = None,
 ) -> list[tuple[RawOperation, str, str]]:
-    """(operation, resource, method name) for each operation; a name used twice is an error."""
-    named: list[tuple[RawOperation, str, str]] = []
-    seen: dict[tuple[str, str], RawOperation] = {}
+    """(operation, resource, method name) for each operation (docs/naming.md).
+
+    Names from provider.yaml are kept as they are (two alike are an error). When several
+    operations derive one name, the one names.json gives it to keeps it, else the one with the
+    fewest path words (then by path and method); the others are told apart by the path words they do not share
+    (``retrieve_reporting_data_export``), else by their HTTP method, numbered if still taken,
+    with a warning naming both."""
+    history = history or {}
+    rows = []
     for raw in raws:
         resource = safe_identifier(snake(_resource(raw, config)), _CLIENT_TAKEN)
-        name = _method_name(raw, resource, config)
-        first = seen.get((resource, name))
-        if first is not None:
+        override = _override(raw, config)
+        rows.append((raw, resource, _method_name(raw, resource, config), bool(override and override.name)))
+    chosen: dict[int, str] = {}
+    owner: dict[tuple[str, str], int] = {}
+    for index, (raw, resource, name, fixed) in enumerate(rows):  # provider.yaml names first
+        if fixed and (resource, name) in owner:
+            first = rows[owner[(resource, name)]][0]
             errors.append(Diagnostic(raw.origin, f"method name {resource}.{name} is also used by {first.origin}",
                                      hint=f"name one in provider.yaml: operations: {{'{raw.method.upper()} "
                                      f"{raw.path}': {{name: ...}}}}"))  # fmt: skip
-            continue
-        seen[(resource, name)] = raw
-        named.append((raw, resource, name))
-    return named
+        elif fixed:
+            chosen[index], owner[(resource, name)] = name, index
+    for index, (raw, resource, name, fixed) in enumerate(rows):  # then the names already given
+        established = history.get(f"{raw.method.upper()} {raw.path}", "").partition(".")
+        if (
+            not fixed
+            and established[0] == resource
+            and established[2] == name
+            and (resource, name) not in owner
+        ):
+            chosen[index], owner[(resource, name)] = name, index
+    groups: dict[tuple[str, str], list[int]] = {}
+    for index in sorted((i for i in range(len(rows)) if i not in chosen),
+                        key=lambda i: (len(_path_words(rows[i][0].path)), rows[i][0].path,
+                                       HTTP_METHODS.index(rows[i][0].method))):  # fmt: skip
+        groups.setdefault((rows[index][1], rows[index][2]), []).append(index)
+    for (resource, name), members in groups.items():
+        if (resource, name) not in owner:
+            chosen[members[0]], owner[(resource, name)] = name, members[0]
+            members = members[1:]
+        for index in members:
+            raw = rows[index][0]
+            others = [rows[i][0] for i in groups[(resource, name)] + [owner[(resource, name)]] if i != index]
+            shared = set.intersection(*(set(_path_words(o.path)) for o in others)) if others else set()
+            own = [w for w in _path_words(raw.path) if w not in shared]
+            first = rows[owner[(resource, name)]][0]
+            wanted = (
+                "_".join([name, *own])
+                if own
+                else name if raw.method == first.method else f"{name}_{raw.method}"
+            )
+            candidate, count = wanted, 1
+            while (resource, candidate) in owner:
+                count += 1
+                candidate = f"{wanted}_{count}"
+            chosen[index], owner[(resource, candidate)] = candidate, index
+            errors.append(Diagnostic(raw.origin, f"method name {resource}.{name} is also derived for {first.origin}; "
+                                     f"this operation is {resource}.{candidate}", hint=f"name one in provider.yaml: "
+                                     f"operations: {{'{raw.method.upper()} {raw.path}': {{name: ...}}}}",
+                                     severity="warning"))  # fmt: skip
+    return [
+        (raw, resource, chosen[index]) for index, (raw, resource, _, _) in enumerate(rows) if index in chosen
+    ]
+
+
+def _path_words(path: str) -> list[str]:
+    return [snake(s) for s in _segments(path) if not _is_param(s)]
 
 
 def _deref(merged: Merged, node: Any, section: str) -> tuple[Any, str | None, str]:
@@ -226,7 +282,9 @@ def _params(merged: Merged, raw: RawOperation, hint: str, schemas: SchemaBuilder
     order = {v: i for i, v in enumerate(re.findall(r"\{([^{}]+)\}", raw.path))}
     found = list(_raw_params(merged, raw))
     wires = list(dict.fromkeys(str(param["name"]) for param, _, _ in found))
-    chosen = distinct_snakes(wires, _ARGUMENT_TAKEN)  # DateCreated, DateCreated< -> date_created, date_created_lt
+    chosen = distinct_snakes(
+        wires, _ARGUMENT_TAKEN
+    )  # DateCreated, DateCreated< -> date_created, date_created_lt
     taken = set(_ARGUMENT_TAKEN) | set(chosen.values())
     first: set[str] = set()
     for param, pointer, component in found:
@@ -333,7 +391,9 @@ class WebhookSpec:
     origin: Origin
 
 
-def build_webhooks(merged: Merged, schemas: SchemaBuilder, errors: list[Diagnostic]) -> tuple[WebhookSpec, ...]:
+def build_webhooks(
+    merged: Merged, schemas: SchemaBuilder, errors: list[Diagnostic]
+) -> tuple[WebhookSpec, ...]:
     """The payload type of every webhook; the classes they need go to ``schemas``. A webhook
     without a JSON body has nothing to decode: a warning says so."""
     found = []
@@ -352,7 +412,10 @@ def build_webhooks(merged: Merged, schemas: SchemaBuilder, errors: list[Diagnost
             hint = pascal(component) if component else pascal(name) + "Webhook"
             type_ = schemas.type_of(media[1].get("schema", {}), hint, where)
             operation = item[method]
-            doc = next((t for t in (operation.get("description"), operation.get("summary")) if isinstance(t, str)), "")
+            doc = next(
+                (t for t in (operation.get("description"), operation.get("summary")) if isinstance(t, str)),
+                "",
+            )
             found.append(WebhookSpec(name, method, type_, doc, merged.origin_of(pointer)))
     return tuple(found)
 

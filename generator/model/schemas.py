@@ -88,10 +88,14 @@ class SchemaBuilder:
     merged: Merged
     overrides: Mapping[str, str]
     preferred: Mapping[str, str] = field(default_factory=dict)
-    property_names: Mapping[str, Mapping[str, str]] = field(default_factory=dict)  # class -> wire -> attribute
+    property_names: Mapping[str, Mapping[str, str]] = field(
+        default_factory=dict
+    )  # class -> wire -> attribute
     history: NameHistory = field(default_factory=NameHistory)
     places: dict[str, str] = field(default_factory=dict)  # class name -> pointer it was first built at
-    _reserved: dict[str, str] = field(default_factory=dict)  # names.json: inline class -> its pointer  # (scope, canonical inline schema) -> name
+    _reserved: dict[str, str] = field(
+        default_factory=dict
+    )  # names.json: inline class -> its pointer  # (scope, canonical inline schema) -> name
     candidates: dict[str, set[str]] = field(default_factory=dict)
     classes: dict[str, ModelSpec | EnumSpec] = field(default_factory=dict)
     owners: dict[str, str] = field(default_factory=dict)  # class name -> canonical or #ref
@@ -119,12 +123,19 @@ class SchemaBuilder:
         names = {name: self.overrides[name] for name in self.schemas if name in self.overrides}
         for name in sorted(self.schemas):
             established = self.history.schemas.get(name)
-            if name not in names and established and is_identifier(established) and established not in names.values():
+            if (
+                name not in names
+                and established
+                and is_identifier(established)
+                and established not in names.values()
+            ):
                 names[name] = established
         groups: dict[str, list[str]] = {}
         for name in sorted(n for n in self.schemas if n not in names):
             groups.setdefault(pascal(name.rsplit(".", 1)[-1]), []).append(name)
-        inline = {n for n, place in self._reserved.items() if resolve(self.merged.document, place) is not MISSING}
+        inline = {
+            n for n, place in self._reserved.items() if resolve(self.merged.document, place) is not MISSING
+        }
         taken = set(names.values()) | inline  # established names a newcomer must not take
         used = taken | {c for c, members in groups.items() if len(members) == 1}
         for cls, members in sorted(groups.items()):
@@ -398,7 +409,9 @@ class SchemaBuilder:
         seen: dict[str, str] = {}
         properties = schema.get("properties") or {}
         named = {**self.history.properties.get(name, {}), **self.property_names.get(name, {})}
-        chosen = distinct_snakes([str(wire) for wire in properties], fixed={w: safe_identifier(n) for w, n in named.items()})
+        chosen = distinct_snakes(
+            [str(wire) for wire in properties], fixed={w: safe_identifier(n) for w, n in named.items()}
+        )
         for wire, prop in properties.items():
             where = pointer + join_pointer("properties", wire)
             if _UNRENAMEABLE.search(wire):
@@ -484,7 +497,12 @@ ABSENT = object()
 # Defaults of empty collections: msgspec copies them per instance (and omit_defaults omits them);
 # pyright infers ``msgspec.field(default_factory=dict)`` as ``dict[Unknown, Unknown]``.
 EMPTY_COLLECTIONS = ("[]", "{}")
-_SECTION_SUFFIX = {"responses": "Response", "requestBodies": "Request", "parameters": "Param", "headers": "Header"}
+_SECTION_SUFFIX = {
+    "responses": "Response",
+    "requestBodies": "Request",
+    "parameters": "Param",
+    "headers": "Header",
+}
 _PLACE_WORDS = {"items": "Item", "additionalProperties": "Value", "requestBody": "Request", "not": "Not"}
 
 

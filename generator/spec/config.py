@@ -158,7 +158,9 @@ def _string_map(
     return result
 
 
-def _property_names(data: Mapping[str, Any], origin: Origin, errors: list[Diagnostic]) -> dict[str, dict[str, str]]:
+def _property_names(
+    data: Mapping[str, Any], origin: Origin, errors: list[Diagnostic]
+) -> dict[str, dict[str, str]]:
     value = data.get("properties", {})
     if not isinstance(value, dict):
         errors.append(Diagnostic(origin.child("properties"), f"expected a mapping, got {value!r}"))

@@ -219,7 +219,11 @@ def _schema_quirks(fragment: Fragment, strict: bool) -> tuple[Fragment, list[Dia
 
 
 def _declared(document: dict[str, Any], params: Any) -> list[dict[str, Any]]:
-    return [p for p in (follow(document, x).node for x in params or []) if isinstance(p, dict)] if isinstance(params, list) else []
+    return (
+        [p for p in (follow(document, x).node for x in params or []) if isinstance(p, dict)]
+        if isinstance(params, list)
+        else []
+    )
 
 
 def _path_parameters(fragment: Fragment, strict: bool) -> tuple[Fragment, list[Diagnostic]]:
@@ -227,7 +231,9 @@ def _path_parameters(fragment: Fragment, strict: bool) -> tuple[Fragment, list[D
     document = fragment.document
     found: list[Diagnostic] = []
     fixed: dict[str, Any] | None = None
-    for path, item in (document.get("paths") or {}).items() if isinstance(document.get("paths"), dict) else ():
+    for path, item in (
+        (document.get("paths") or {}).items() if isinstance(document.get("paths"), dict) else ()
+    ):
         variables = path_variables(path) if isinstance(item, dict) else []
         shared = _declared(document, item.get("parameters")) if variables else []
         for method in (m for m in HTTP_METHODS if variables and isinstance(item.get(m), dict)):

@@ -159,7 +159,9 @@ def _data_children(node: Any, tokens: tuple[str, ...]) -> Iterator[tuple[tuple[s
                 elif key == "examples" and isinstance(value, dict):
                     for example, entry in value.items():
                         if isinstance(entry, dict):
-                            yield from (((*where, key, example, k), v) for k, v in entry.items() if k != "$ref")
+                            yield from (
+                                ((*where, key, example, k), v) for k, v in entry.items() if k != "$ref"
+                            )
                 elif key == "examples":
                     yield (*where, key), value
                 elif key != "$ref":
