@@ -45,7 +45,10 @@ def load_valid_spec(specs_dir: Path, name: str, *, strict: bool = False) -> Vali
     errors = [w for w in warnings if w.severity == "error"]
     if errors:
         raise SpecError(errors)
-    merged = merge(fragments)
+    merged = merge(fragments, source.config.prefer)
+    warnings += merged.warnings
+    if strict and merged.warnings:
+        raise SpecError([Diagnostic(w.origin, w.message, w.hint, "error") for w in merged.warnings])
     problems = validate(merged)
     if problems:
         raise SpecError(problems)

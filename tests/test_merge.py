@@ -55,7 +55,8 @@ def test_conflicting_components_name_both_files() -> None:
         merge([Fragment("specs/p/b.json", b), Fragment("specs/p/a.json", a)])
     assert _messages(error) == [
         "specs/p/b.json#/components/schemas/Thing: component schemas/Thing differs from the one in "
-        "specs/p/a.json#/components/schemas/Thing\n  hint: make the fragments agree; nothing is renamed"
+        'specs/p/a.json#/components/schemas/Thing at /type: "integer" here, "string" there'
+        "\n  hint: make the fragments agree, or name the file whose copy wins in provider.yaml: prefer: [...]"
     ]
 
 
@@ -84,10 +85,12 @@ def test_disagreeing_info_and_servers_are_reported() -> None:
     with pytest.raises(SpecError) as error:
         merge([Fragment("specs/p/a.json", a), Fragment("specs/p/b.json", b)])
     assert _messages(error) == [
-        "specs/p/b.json#/info: 'info' differs from the one in specs/p/a.json#/info"
-        "\n  hint: make the fragments agree; nothing is renamed",
-        "specs/p/b.json#/servers: 'servers' differs from the one in specs/p/a.json#/servers"
-        "\n  hint: make the fragments agree; nothing is renamed",
+        "specs/p/b.json#/info: 'info' differs from the one in specs/p/a.json#/info at /version: "
+        '"2" here, "1" there\n  hint: make the fragments agree, or name the file whose copy wins in provider.yaml: '
+        "prefer: [...]",
+        "specs/p/b.json#/servers: 'servers' differs from the one in specs/p/a.json#/servers at /0/url: "
+        '"https://b.example" here, "https://a.example" there\n  hint: make the fragments agree, or name the file '
+        "whose copy wins in provider.yaml: prefer: [...]",
     ]
 
 
@@ -123,7 +126,7 @@ def test_differing_root_security_is_pushed_down_to_operations() -> None:
     assert merged.origin_of("/paths/~1a/get/security/0") == Origin("a", "/security/0")
 
 
-def test_tags_are_a_union_sorted_by_name_and_conflicts_are_errors() -> None:
+def test_tags_are_a_union_sorted_by_name_and_documentation_drift_merges() -> None:
     a, b = fragment("/a"), fragment("/b")
     a["tags"] = [{"name": "zeta"}, {"name": "alpha", "description": "A"}]
     b["tags"] = [{"name": "alpha", "description": "A"}]
@@ -131,9 +134,42 @@ def test_tags_are_a_union_sorted_by_name_and_conflicts_are_errors() -> None:
         {"name": "alpha", "description": "A"}, {"name": "zeta"},
     ]  # fmt: skip
     b["tags"] = [{"name": "alpha", "description": "B"}]
-    with pytest.raises(SpecError) as error:
-        merge([Fragment("a", a), Fragment("b", b)])
-    assert _messages(error)[0].startswith("b#/tags/0: tag 'alpha' differs from the one in a#/tags/1")
+    merged = merge([Fragment("a", a), Fragment("b", b)])
+    assert merged.document["tags"][0] == {"name": "alpha", "description": "A"}
+    assert [w.format().split("\n")[0] for w in merged.warnings] == [
+        "b#/tags/0: warning: tag 'alpha' differs from the one in a#/tags/1 only in documentation "
+        "(first at /description); the copy from a is kept"
+    ]
+
+
+def test_copies_that_differ_only_in_documentation_merge_with_a_warning() -> None:
+    thing = {"type": "object", "description": "A thing.", "properties": {"description": {"type": "string"}}}
+    drifted = {**thing, "description": "The thing.", "example": {"description": "x"}, "x-internal": True,
+               "properties": {"description": {"type": "string", "title": "Description"}}}  # fmt: skip
+    a = _with_schema(fragment("/a"), "Thing", thing)
+    b = _with_schema(fragment("/b"), "Thing", drifted)
+    merged = merge([Fragment("specs/p/b.json", b), Fragment("specs/p/a.json", a)])
+    assert merged.document["components"]["schemas"]["Thing"] == thing  # its JSON text sorts first
+    assert [w.format() for w in merged.warnings] == [
+        "specs/p/b.json#/components/schemas/Thing: warning: component schemas/Thing differs from the one in "
+        "specs/p/a.json#/components/schemas/Thing only in documentation (first at /description); the copy from "
+        "specs/p/a.json is kept\n  hint: copies that differ only in description, summary, title, example(s), "
+        "externalDocs or x- keys merge"
+    ]
+    renamed = {**thing, "properties": {"label": {"type": "string"}}}  # a property name is no documentation
+    with pytest.raises(SpecError):
+        merge([Fragment("a", a), Fragment("c", _with_schema(fragment("/c"), "Thing", renamed))])
+
+
+def test_provider_yaml_prefer_names_the_copy_that_wins() -> None:
+    a = _with_schema(fragment("/a"), "Thing", {"type": "string"})
+    b = _with_schema(fragment("/b"), "Thing", {"type": "integer"})
+    merged = merge([Fragment("specs/p/a.json", a), Fragment("specs/p/b.json", b)], prefer=["b.json"])
+    assert merged.document["components"]["schemas"]["Thing"] == {"type": "integer"}
+    assert [w.format() for w in merged.warnings] == [
+        "specs/p/b.json#/components/schemas/Thing: warning: component schemas/Thing differs in specs/p/a.json; "
+        "this copy is kept (provider.yaml 'prefer:')"
+    ]
 
 
 def test_path_level_keys_must_agree() -> None:

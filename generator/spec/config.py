@@ -20,6 +20,7 @@ are checked later by ``normalize`` (which owns every naming rule).
       GET /organization/v1/invites: {name: list}
     pagination: {style: page, page_param: page, items: docs, has_next: hasNextPage}
     example: invites.list           # the call the package README shows (resource.method)
+    prefer: [post_invites.json]     # whose copy wins when fragments define a component differently
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ __all__ = ["OperationOverride", "Pagination", "ProviderConfig", "check_folder", 
 
 _TOP_KEYS = (
     "package", "distribution", "client", "env_prefix",
-    "resources", "schemas", "properties", "operations", "pagination", "example",
+    "resources", "schemas", "properties", "operations", "pagination", "example", "prefer",
 )  # fmt: skip
 # Names used as they are: (pattern, what the message calls a valid one, the rule the hint states).
 _IDENTIFIER_RULE = "letters, digits and '_', not starting with a digit, and not a Python keyword"
@@ -112,6 +113,7 @@ class ProviderConfig:
     operations: Mapping[str, OperationOverride] = field(default_factory=dict)
     pagination: Pagination | None = None
     example: str | None = None
+    prefer: tuple[str, ...] = ()
     origin: Origin = Origin("")
 
 
@@ -156,6 +158,16 @@ def _string_map(
         if item is not None:
             result[str(name)] = item
     return result
+
+
+def _string_list(
+    data: Mapping[str, Any], key: str, origin: Origin, errors: list[Diagnostic]
+) -> tuple[str, ...]:
+    value = data.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        errors.append(Diagnostic(origin.child(key), f"expected a list of file names, got {value!r}"))
+        return ()
+    return tuple(value)
 
 
 def _property_names(
@@ -281,6 +293,7 @@ def parse_config(folder: str, data: object, origin: Origin) -> tuple[ProviderCon
         operations=_operations(data, origin, errors),
         pagination=_pagination(data, origin, errors),
         example=_string(data, "example", origin, errors),
+        prefer=_string_list(data, "prefer", origin, errors),
         origin=origin,
     )
     return config, errors + _check_names(config, data, origin)

@@ -8,7 +8,11 @@ Rules (docs/merging.md):
 - paths: the union. The same path and method in two fragments is an error naming both, even
   when the two are identical; path-level keys (``parameters``, ``summary``, ...) must agree.
 - components (every section) and webhooks: the union by name. Identical definitions merge;
-  two different definitions of one name are an error naming both files. Nothing is renamed.
+  copies that differ only in documentation (``description``, ``summary``, ``title``,
+  ``example(s)``, ``externalDocs``, ``x-*``) merge with a warning naming both files, keeping the
+  copy whose JSON text sorts first; any other difference is an error showing the first
+  differing pointer and both values, unless provider.yaml ``prefer:`` names the file whose copy
+  wins (a warning then). The same for every key below that must agree. Nothing is renamed.
 - openapi: fragments must share major.minor (3.0 or 3.1); the highest patch version is kept.
 - info, servers, externalDocs, jsonSchemaDialect, x- extensions: every fragment that has one
   must agree; a disagreement is an error naming both files (fragments without them inherit).
@@ -31,6 +35,7 @@ from typing import Any
 from generator.diagnostics import Diagnostic, Origin, SpecError, join_pointer
 from generator.spec.load import Fragment
 from generator.spec.quirks import HTTP_METHODS
+from generator.spec.views import MISSING, first_difference, without_docs
 
 __all__ = ["Merged", "merge"]
 
@@ -45,6 +50,7 @@ class Merged:
 
     document: dict[str, Any]
     origins: Mapping[str, Origin] = field(default_factory=dict)
+    warnings: tuple[Diagnostic, ...] = ()
 
     def origin_of(self, pointer: str) -> Origin:
         """The fragment file and pointer of the node at ``pointer`` in the merged document."""
@@ -68,16 +74,51 @@ class _Slot:
 
     entries: list[tuple[Origin, Any]] = field(default_factory=list)
 
-    def settle(self, what: str, errors: list[Diagnostic]) -> tuple[Any, Origin]:
-        """The agreed value and its origin; a diagnostic for every disagreeing candidate."""
+    def settle(self, what: str, errors: list[Diagnostic], prefer: Sequence[str] = ()) -> tuple[Any, Origin]:
+        """The agreed value and its origin. Copies that differ only in documentation merge with a
+        warning (the one whose JSON text sorts first is kept); a copy from a file ``prefer``
+        names (provider.yaml ``prefer:``) wins over other copies, with a warning; any other
+        difference is an error showing the first differing pointer and both values."""
         entries = sorted(self.entries, key=lambda e: e[0])
         first_origin, first = entries[0]
-        for origin, value in entries[1:]:
-            if _canonical(value) != _canonical(first):
-                errors.append(Diagnostic(origin, f"{what} differs from the one in {first_origin}",
-                                         hint="make the fragments agree; nothing is renamed"))  # fmt: skip
-        value, origin = min(((v, o) for o, v in entries), key=lambda p: (json.dumps(p[0]), p[1]))
-        return value, origin
+        differing = [(o, v) for o, v in entries[1:] if _canonical(v) != _canonical(first)]
+        chosen = min(((v, o) for o, v in entries), key=lambda p: (json.dumps(p[0]), p[1]))
+        if not differing:
+            return chosen
+        preferred = [(v, o) for name in prefer for o, v in entries if _is_file(o.file, name)]
+        if preferred:
+            value, origin = preferred[0]
+            others = sorted({o.file for o, v in entries if _canonical(v) != _canonical(value)})
+            errors.append(Diagnostic(origin, f"{what} differs in {', '.join(others)}; this copy is kept "
+                                     "(provider.yaml 'prefer:')", severity="warning"))  # fmt: skip
+            return value, origin
+        for origin, value in differing:
+            found = first_difference(without_docs(first), without_docs(value))
+            if found is None:
+                where = first_difference(first, value)
+                shown = f" (first at {where[0] or '/'})" if where else ""
+                errors.append(Diagnostic(origin, f"{what} differs from the one in {first_origin} only in "
+                                         f"documentation{shown}; the copy from {chosen[1].file} is kept",
+                                         hint="copies that differ only in description, summary, title, "
+                                         "example(s), externalDocs or x- keys merge", severity="warning"))  # fmt: skip
+                continue
+            pointer, mine, theirs = found
+            errors.append(Diagnostic(origin, f"{what} differs from the one in {first_origin} at {pointer or '/'}: "
+                                     f"{_shown(theirs)} here, {_shown(mine)} there",
+                                     hint="make the fragments agree, or name the file whose copy wins in "
+                                     "provider.yaml: prefer: [...]"))  # fmt: skip
+        return chosen
+
+
+def _is_file(shown: str, name: str) -> bool:
+    return shown == name or shown.endswith("/" + name)
+
+
+def _shown(value: Any) -> str:
+    if value is MISSING:
+        return "nothing"
+    text = json.dumps(value, sort_keys=True, ensure_ascii=False)
+    return text if len(text) <= 80 else text[:77] + "..."
 
 
 def _version(fragments: Sequence[Fragment], errors: list[Diagnostic]) -> tuple[str, Origin]:
@@ -96,7 +137,7 @@ def _version(fragments: Sequence[Fragment], errors: list[Diagnostic]) -> tuple[s
 
 def _agreeing_keys(
     fragments: Sequence[Fragment], out: dict[str, Any], origins: dict[str, Origin],
-    errors: list[Diagnostic],
+    errors: list[Diagnostic], prefer: Sequence[str],
 ) -> None:  # fmt: skip
     slots: dict[str, _Slot] = {}
     for fragment in fragments:
@@ -104,7 +145,7 @@ def _agreeing_keys(
             if key in _AGREE_KEYS or key.startswith("x-"):
                 slots.setdefault(key, _Slot()).entries.append((Origin(fragment.file, "/" + key), value))
     for key in sorted(slots):
-        out[key], origins[join_pointer(key)] = slots[key].settle(repr(key), errors)
+        out[key], origins[join_pointer(key)] = slots[key].settle(repr(key), errors, prefer)
 
 
 def _security(
@@ -120,7 +161,9 @@ def _security(
     return {f.file: (f.document.get("security", []), Origin(f.file, "/security")) for f in fragments}
 
 
-def _tags(fragments: Sequence[Fragment], errors: list[Diagnostic]) -> list[tuple[Any, Origin]]:
+def _tags(
+    fragments: Sequence[Fragment], errors: list[Diagnostic], prefer: Sequence[str]
+) -> list[tuple[Any, Origin]]:
     slots: dict[str, _Slot] = {}
     for fragment in fragments:
         for index, tag in enumerate(fragment.document.get("tags") or []):
@@ -131,7 +174,7 @@ def _tags(fragments: Sequence[Fragment], errors: list[Diagnostic]) -> list[tuple
                 )
             else:
                 errors.append(Diagnostic(Origin(fragment.file).child("tags", index), "a tag without a name"))
-    return [slots[name].settle(f"tag {name!r}", errors) for name in sorted(slots)]
+    return [slots[name].settle(f"tag {name!r}", errors, prefer) for name in sorted(slots)]
 
 
 @dataclass
@@ -173,12 +216,12 @@ class _Paths:
 
     def build(
         self, pushed: Mapping[str, tuple[Any, Origin]], origins: dict[str, Origin],
-        errors: list[Diagnostic],
+        errors: list[Diagnostic], prefer: Sequence[str],
     ) -> dict[str, Any]:  # fmt: skip
         out: dict[str, dict[str, Any]] = {}
         for path, key in sorted(self.path_keys):
             value, origins[join_pointer("paths", path, key)] = self.path_keys[path, key].settle(
-                f"path-level {key!r} of {path}", errors)  # fmt: skip
+                f"path-level {key!r} of {path}", errors, prefer)  # fmt: skip
             out.setdefault(path, {})[key] = value
         order = {m: i for i, m in enumerate(HTTP_METHODS)}
         for path, method in sorted(self.operations, key=lambda k: (k[0], order[k[1]])):
@@ -192,7 +235,7 @@ class _Paths:
 
 
 def _named_sections(
-    fragments: Sequence[Fragment], origins: dict[str, Origin], errors: list[Diagnostic]
+    fragments: Sequence[Fragment], origins: dict[str, Origin], errors: list[Diagnostic], prefer: Sequence[str]
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """Union of every components section and of webhooks, by name."""
     slots: dict[tuple[str, ...], _Slot] = {}
@@ -215,7 +258,7 @@ def _named_sections(
                 slots.setdefault((*prefix, name), _Slot()).entries.append((origin, value))
     tree: dict[str, Any] = {}
     for key in sorted(slots):
-        value, origins[join_pointer(*key)] = slots[key].settle(_describe(key), errors)
+        value, origins[join_pointer(*key)] = slots[key].settle(_describe(key), errors, prefer)
         node = tree
         for token in key[:-1]:
             node = node.setdefault(token, {})
@@ -229,30 +272,31 @@ def _describe(key: tuple[str, ...]) -> str:
     return f"component {key[1]}/{key[2]}" if len(key) > 2 else f"'components/{key[1]}'"
 
 
-def merge(fragments: Sequence[Fragment]) -> Merged:
-    """Merge the fragments into one document (the result does not depend on their order)."""
+def merge(fragments: Sequence[Fragment], prefer: Sequence[str] = ()) -> Merged:
+    """Merge the fragments into one document (the result does not depend on their order); its
+    ``warnings`` say where copies drifted in documentation or ``prefer`` chose a copy."""
     fragments = sorted(fragments, key=lambda f: f.file)
     errors: list[Diagnostic] = []
     out: dict[str, Any] = {}
     origins: dict[str, Origin] = {"": Origin(fragments[0].file, "")}
     out["openapi"], origins["/openapi"] = _version(fragments, errors)
-    _agreeing_keys(fragments, out, origins, errors)
+    _agreeing_keys(fragments, out, origins, errors, prefer)
     pushed = _security(fragments, out, origins)
-    tags = _tags(fragments, errors)
+    tags = _tags(fragments, errors, prefer)
     if tags:
         out["tags"] = [tag for tag, _ in tags]
         origins.update({f"/tags/{i}": origin for i, (_, origin) in enumerate(tags)})
     paths = _Paths()
     for fragment in fragments:
         paths.add(fragment, pushed.get(fragment.file), errors)
-    out["paths"] = paths.build(pushed, origins, errors)
-    components, webhooks = _named_sections(fragments, origins, errors)
+    out["paths"] = paths.build(pushed, origins, errors, prefer)
+    components, webhooks = _named_sections(fragments, origins, errors, prefer)
     if webhooks:
         out["webhooks"] = webhooks
     if components:
         out["components"] = {section: components[section] for section in sorted(components)}
-    if errors:
-        raise SpecError(errors)
+    if any(e.severity == "error" for e in errors):
+        raise SpecError([e for e in errors if e.severity == "error"])
     ordered = {key: out[key] for key in _ROOT_ORDER if key in out}
     ordered.update({key: out[key] for key in sorted(out) if key not in ordered})
-    return Merged(ordered, origins)
+    return Merged(ordered, origins, tuple(sorted(errors)))

@@ -27,6 +27,7 @@ __all__ = [
     "MISSING",
     "Followed",
     "choose_media",
+    "first_difference",
     "follow",
     "is_json_media",
     "merge_all_of",
@@ -35,6 +36,7 @@ __all__ = [
     "resolve",
     "walk_refs",
     "without_data_refs",
+    "without_docs",
 ]
 
 
@@ -205,6 +207,49 @@ def without_data_refs(document: Any) -> Any:
             node = copied
         node[int(tokens[-1]) if isinstance(node, list) else tokens[-1]] = _renamed_refs(value)
     return result
+
+
+_DOC_KEYWORDS = frozenset({"description", "summary", "title", "example", "examples", "externalDocs"})
+
+
+def without_docs(node: Any) -> Any:
+    """``node`` without documentation keywords (``description``, ``summary``, ``title``,
+    ``example(s)``, ``externalDocs``, ``x-*``) where they are keywords, not names (a property
+    called ``description`` stays): what two copies of a definition must agree on."""
+    return _without_docs(node, False)
+
+
+def _without_docs(node: Any, names: bool) -> Any:
+    if isinstance(node, list):
+        return [_without_docs(item, False) for item in node]
+    if not isinstance(node, dict):
+        return node
+    if names:
+        return {key: _without_docs(value, False) for key, value in node.items()}
+    return {
+        key: _without_docs(value, key in _NAME_MAPS and isinstance(value, dict))
+        for key, value in node.items()
+        if key not in _DOC_KEYWORDS and not key.startswith("x-")
+    }
+
+
+def first_difference(a: Any, b: Any, pointer: str = "") -> tuple[str, Any, Any] | None:
+    """The first JSON pointer (in key order) where ``a`` and ``b`` differ, with both values there
+    (:data:`MISSING` where one has nothing); None when they are equal as JSON."""
+    if isinstance(a, dict) and isinstance(b, dict):
+        for key in sorted(a.keys() | b.keys()):
+            found = first_difference(a.get(key, MISSING), b.get(key, MISSING), pointer + join_pointer(key))
+            if found is not None:
+                return found
+        return None
+    if isinstance(a, list) and isinstance(b, list) and len(a) == len(b):
+        for index, (x, y) in enumerate(zip(a, b)):
+            found = first_difference(x, y, f"{pointer}/{index}")
+            if found is not None:
+                return found
+        return None
+    same = a is b or (type(a) is type(b) and a == b)
+    return None if same else (pointer, a, b)
 
 
 def merge_all_of(document: Any, schema: dict[str, Any], depth: int = 0) -> dict[str, Any]:

@@ -32,15 +32,21 @@ from ._runtime import NOT_GIVEN, UNSET, APIResponse, NotGiven, RequestOptions, U
 
 if TYPE_CHECKING:
     from .models.conflict import Conflict as Conflict
+    from .models.list_users_response import ListUsersResponse as ListUsersResponse
     from .models.template import Template as Template
     from .models.template_created_by_variant2 import TemplateCreatedByVariant2 as TemplateCreatedByVariant2
     from .models.template_deleted_webhook import TemplateDeletedWebhook as TemplateDeletedWebhook
+    from .models.v1_user import V1User as V1User
+    from .models.v2_user import V2User as V2User
 
 _MODELS: dict[str, str] = {
     "Conflict": "conflict",
+    "ListUsersResponse": "list_users_response",
     "Template": "template",
     "TemplateCreatedByVariant2": "template_created_by_variant2",
     "TemplateDeletedWebhook": "template_deleted_webhook",
+    "V1User": "v1_user",
+    "V2User": "v2_user",
 }
 
 __all__ = [
@@ -67,9 +73,12 @@ __all__ = [
     "AsyncRealWorld",
     "RealWorld",
     "Conflict",
+    "ListUsersResponse",
     "Template",
     "TemplateCreatedByVariant2",
     "TemplateDeletedWebhook",
+    "V1User",
+    "V2User",
 ]
 
 

@@ -16,6 +16,7 @@ from ._runtime import DEFAULT_TIMEOUT, AsyncClient, SecurityScheme, SyncClient, 
 
 if TYPE_CHECKING:
     from .resources.templates import AsyncTemplatesResource, TemplatesResource
+    from .resources.users import AsyncUsersResource, UsersResource
 
 ServerName = Literal["default"]
 
@@ -66,6 +67,13 @@ class RealWorld(SyncClient):
 
         return TemplatesResource(self)
 
+    @functools.cached_property
+    def users(self) -> UsersResource:
+        """Operations tagged 'users'."""
+        from .resources.users import UsersResource
+
+        return UsersResource(self)
+
 
 class AsyncRealWorld(AsyncClient):
     """Asynchronous client for the Real world.
@@ -107,3 +115,10 @@ class AsyncRealWorld(AsyncClient):
         from .resources.templates import AsyncTemplatesResource
 
         return AsyncTemplatesResource(self)
+
+    @functools.cached_property
+    def users(self) -> AsyncUsersResource:
+        """Operations tagged 'users'."""
+        from .resources.users import AsyncUsersResource
+
+        return AsyncUsersResource(self)

@@ -8,22 +8,31 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from .conflict import Conflict as Conflict
+    from .list_users_response import ListUsersResponse as ListUsersResponse
     from .template import Template as Template
     from .template_created_by_variant2 import TemplateCreatedByVariant2 as TemplateCreatedByVariant2
     from .template_deleted_webhook import TemplateDeletedWebhook as TemplateDeletedWebhook
+    from .v1_user import V1User as V1User
+    from .v2_user import V2User as V2User
 
 _MODELS: dict[str, str] = {
     "Conflict": "conflict",
+    "ListUsersResponse": "list_users_response",
     "Template": "template",
     "TemplateCreatedByVariant2": "template_created_by_variant2",
     "TemplateDeletedWebhook": "template_deleted_webhook",
+    "V1User": "v1_user",
+    "V2User": "v2_user",
 }
 
 __all__ = [
     "Conflict",
+    "ListUsersResponse",
     "Template",
     "TemplateCreatedByVariant2",
     "TemplateDeletedWebhook",
+    "V1User",
+    "V2User",
 ]
 
 
