@@ -504,3 +504,30 @@ def test_two_operations_deriving_one_method_are_told_apart_and_keep_their_names(
     assert methods == {f"GET {export}": "reporting.retrieve_reporting_data",
                        f"GET {download}": "reporting.retrieve_reporting_data_download"}  # fmt: skip
     assert "this operation is reporting.retrieve_reporting_data_download" in stderr
+
+
+def test_a_repair_of_a_copied_component_is_reported_once(make_provider: Any) -> None:
+    from generator.pipeline import load_valid_spec
+
+    def page(path: str) -> str:
+        return f"""
+openapi: 3.0.3
+info: {{title: t, version: '1'}}
+paths:
+  {path}:
+    get:
+      responses: {{'200': {{description: ok, content: {{application/json: {{schema: {{$ref: '#/components/schemas/Flag'}}}}}}}}}}
+components:
+  schemas:
+    Flag: {{type: object, properties: {{on: {{type: boolean, default: 'false'}}, limit: {{type: integer, default: '20 - incident_summary'}}}}}}
+"""
+
+    spec = load_valid_spec(
+        make_provider({"a.yaml": page("/a"), "b.yaml": page("/b"), "c.yaml": page("/c")}), "acme"
+    )
+    assert [d.format() for d in spec.warnings] == [
+        "specs/acme/a.yaml#/components/schemas/Flag/properties/limit/default: warning: default '20 - incident_summary' "
+        "is not allowed by its own schema; moved to 'x-default' (also in 2 other fragments)",
+        "specs/acme/a.yaml#/components/schemas/Flag/properties/on/default: warning: default 'false' is not allowed "
+        "by its own schema; moved to 'x-default' (also in 2 other fragments)",
+    ]

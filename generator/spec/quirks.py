@@ -272,4 +272,19 @@ def apply_quirks(
         fixed, path_found = _path_parameters(fixed, strict)
         result.append(fixed)
         findings += found + more + path_found
-    return tuple(result), findings
+    return tuple(result), _once_per_pointer(findings)
+
+
+def _once_per_pointer(findings: list[Diagnostic]) -> list[Diagnostic]:
+    """One finding per (pointer, message): a repair of a component that many fragments copy
+    (236 pages of one spec) is reported once, at the first file, counting the others."""
+    groups: dict[tuple[str, str, str], list[Diagnostic]] = {}
+    for finding in findings:
+        groups.setdefault((finding.origin.pointer, finding.message, finding.severity), []).append(finding)
+    result = []
+    for group in groups.values():
+        first = min(group, key=lambda d: d.origin)
+        others = len({d.origin.file for d in group}) - 1
+        suffix = f" (also in {others} other fragment{'s' if others > 1 else ''})" if others else ""
+        result.append(replace(first, message=first.message + suffix))
+    return sorted(result)
