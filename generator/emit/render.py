@@ -21,7 +21,15 @@ from generator.model.ir import ModelModule, Package, Resource
 
 __all__ = ["RUNTIME_SOURCE", "TEMPLATES", "code", "header", "md", "pydoc", "render", "toml"]
 
-TEMPLATES = Path(__file__).resolve().parent.parent.parent / "templates"
+
+def _templates() -> Path:
+    """``templates/``: inside the installed package (a wheel maps it to ``generator/templates``),
+    else beside ``generator/`` in a source checkout."""
+    packaged = Path(str(resources.files("generator"))) / "templates"
+    return packaged if packaged.is_dir() else Path(__file__).resolve().parent.parent.parent / "templates"
+
+
+TEMPLATES = _templates()
 RUNTIME_SOURCE = resources.files("generator").joinpath("_runtime.py").read_text(encoding="utf-8")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _OPEN_QUOTE_AT_END = re.compile(r'(?<!\\)(\\\\)*"$')  # a final quote after an even run of backslashes
