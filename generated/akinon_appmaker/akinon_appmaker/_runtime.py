@@ -41,6 +41,7 @@ Exceptions (all importable from this module)::
 from __future__ import annotations
 
 import base64
+import codecs
 import contextvars
 import copy
 import datetime
@@ -52,11 +53,13 @@ import math
 import os
 import random
 import re
+import threading
 import time
 import types
 import typing
 import urllib.parse
 import warnings
+import weakref
 from collections.abc import (
     AsyncIterator,
     Awaitable,
@@ -166,16 +169,26 @@ class OpenEnum(enum.Enum):
     def _missing_(cls, value: object) -> Any:
         if not isinstance(value, (str, int)) or isinstance(value, bool):
             return None
-        pseudo = object.__new__(cls)
-        pseudo._name_ = "UNKNOWN"
-        pseudo._value_ = value
-        # setdefault keeps one pseudo-member per value, even across threads.
-        return cls._value2member_map_.setdefault(value, pseudo)
+        # One pseudo-member per value while anything holds it, so ``is`` and ``==`` work; a weak
+        # table (not ``_value2member_map_``) lets it go with the last response that held it.
+        with _UNKNOWN_LOCK:
+            table = _UNKNOWN_MEMBERS.setdefault(cls, weakref.WeakValueDictionary())
+            pseudo = table.get(value)
+            if pseudo is None:
+                pseudo = object.__new__(cls)
+                pseudo._name_ = "UNKNOWN"
+                pseudo._value_ = value
+                table[value] = pseudo
+            return pseudo
 
     @property
     def is_known(self) -> bool:
         """False for a value the API description did not list."""
         return type(self)._member_map_.get(self._name_) is self
+
+
+_UNKNOWN_LOCK = threading.Lock()
+_UNKNOWN_MEMBERS: dict[type[OpenEnum], weakref.WeakValueDictionary[object, OpenEnum]] = {}
 
 
 @dataclass(frozen=True, slots=True)
@@ -580,20 +593,40 @@ def _json_decoder(tp: Any) -> msgspec.json.Decoder[Any]:
 
 
 def _decode(tp: Any, response: httpx.Response) -> Any:
-    """Decode a body into ``tp`` (None, bytes, str or a msgspec type)."""
+    """Decode a body into ``tp`` (None, bytes, str or a msgspec type); a body nested too deeply
+    for Python's recursion limit is a ``msgspec.DecodeError`` like any other bad body."""
     if tp is None:
         return None
     if tp is bytes:
         return response.content
     if tp is str:
-        return response.text
-    if isinstance(tp, OneOf):
-        return coerce(msgspec.json.decode(response.content), tp.type)
+        return _text(response)
     try:
-        decoder = _json_decoder(tp)
-    except TypeError:  # an unhashable type object: decode without the cache
-        decoder = msgspec.json.Decoder(tp)
-    return decoder.decode(response.content)
+        if isinstance(tp, OneOf):
+            return coerce(msgspec.json.decode(response.content), tp.type)
+        try:
+            decoder = _json_decoder(tp)
+        except TypeError:  # an unhashable type object: decode without the cache
+            decoder = msgspec.json.Decoder(tp)
+        return decoder.decode(response.content)
+    except RecursionError:
+        raise msgspec.DecodeError("JSON is nested too deeply") from None
+
+
+def _text(response: httpx.Response) -> str:
+    """The body as text in its declared charset.  A charset that is unknown, is no text encoding
+    (``base64``, ``zlib``, ``rot13``) or cannot decode the body (``idna``, ``utf-16`` without a
+    BOM) falls back to UTF-8; undecodable bytes become U+FFFD either way."""
+    content = response.content
+    charset = response.charset_encoding
+    if charset:
+        try:
+            info = codecs.lookup(charset)
+            if getattr(info, "_is_text_encoding", False):
+                return content.decode(info.name, "replace")
+        except (LookupError, UnicodeError, ValueError, TypeError):
+            pass
+    return content.decode("utf-8", "replace")
 
 
 def _error_model(errors: Mapping[str, Any], response: httpx.Response) -> Any:
@@ -652,7 +685,8 @@ def _backoff(attempt: int) -> float:
 
 
 def _retry_after(headers: httpx.Headers) -> float | None:
-    """Seconds requested by a Retry-After header (delta-seconds or HTTP date)."""
+    """Seconds requested by a Retry-After header (delta-seconds or HTTP date; a date in the
+    past is 0); None when absent, unparseable, out of range or negative."""
     value = headers.get("retry-after", "").strip()
     if not value:
         return None
@@ -661,12 +695,13 @@ def _retry_after(headers: httpx.Headers) -> float | None:
     except ValueError:
         try:
             when = email.utils.parsedate_to_datetime(value)
-        except (TypeError, ValueError, IndexError):
+        except (TypeError, ValueError, IndexError, OverflowError):  # year or zone beyond range
             return None
         if when.tzinfo is None:
             when = when.replace(tzinfo=datetime.timezone.utc)
-        seconds = (when - datetime.datetime.now(datetime.timezone.utc)).total_seconds()
-    return max(0.0, seconds) if math.isfinite(seconds) else None
+        seconds = max(0.0, (when - datetime.datetime.now(datetime.timezone.utc)).total_seconds())
+    # A negative delay is no delay the server asked for: back off as if there were no header.
+    return seconds if math.isfinite(seconds) and seconds >= 0 else None
 
 
 # --------------------------------------------------------------------------- clients

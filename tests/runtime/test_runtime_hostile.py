@@ -1,0 +1,111 @@
+"""A hostile or broken server: every failure is a typed ``APIError``, bodies are bounded, unknown
+enum values are not kept, and ``total_timeout`` holds. Each test runs the blocking and the async
+client (``make_any_client``)."""
+
+from __future__ import annotations
+
+import gc
+import weakref
+from typing import Any
+
+import msgspec
+import pytest
+from runtime_support import INVITE_JSON, ErrorBody, Invite, Role, reply, settle
+
+from generator import _runtime as rt
+
+GET = rt.Operation[Invite]("GET", "/invites", Invite, errors={"4XX": ErrorBody})
+TEXT = rt.Operation[str]("GET", "/text", str)
+
+DEEP = b"[" * 5000 + b"]" * 5000
+
+# ----------------------------------------------------------------------------- item 10: typed errors
+
+
+ANY = rt.Operation[Any]("GET", "/anything", Any)
+
+
+@pytest.mark.parametrize(
+    ("op", "body"), [(ANY, DEEP), (GET, b'{"id": "i1", "extra": ' + DEEP + b"}")], ids=["any", "unknown-key"]
+)
+async def test_deeply_nested_json_is_a_validation_error(make_any_client, op, body):
+    client, _ = make_any_client(reply(200, content=body, headers={"content-type": "application/json"}))
+    with pytest.raises(rt.ResponseValidationError, match="nested too deeply"):
+        await settle(client.request(op))
+
+
+async def test_deeply_nested_one_of_body_is_a_validation_error(make_any_client):
+    op = rt.Operation[object]("GET", "/invites", rt.OneOf(list[list[int]] | Invite))
+    client, _ = make_any_client(reply(200, content=DEEP, headers={"content-type": "application/json"}))
+    with pytest.raises(rt.ResponseValidationError):
+        await settle(client.request(op))
+
+
+async def test_deeply_nested_error_body_gives_model_none(make_any_client):
+    body = b'{"code": "c", "message": "m", "detail": ' + DEEP + b"}"
+    client, _ = make_any_client(reply(404, content=body, headers={"content-type": "application/json"}))
+    with pytest.raises(rt.NotFoundError) as info:
+        await settle(client.request(GET))
+    assert info.value.model is None and info.value.body == body
+
+
+@pytest.mark.parametrize(
+    "charset", ["base64", "hex", "zlib", "rot13", "utf-16", "idna", "bogus-charset", "utf-8"]
+)
+async def test_odd_charsets_decode_text_without_crashing(make_any_client, charset):
+    content = "caf\u00e9 ok".encode()
+    headers = {"content-type": f"text/plain; charset={charset}"}
+    client, _ = make_any_client(reply(200, content=content, headers=headers))
+    response = await settle(client.request(TEXT))
+    assert isinstance(response.parsed, str)
+    if charset != "utf-16":  # utf-16 is a text encoding: its (odd) reading of the bytes stands
+        assert response.parsed == "caf\u00e9 ok"
+
+
+async def test_a_declared_text_charset_is_used(make_any_client):
+    headers = {"content-type": "text/plain; charset=latin-1"}
+    client, _ = make_any_client(reply(200, content="caf\u00e9".encode("latin-1"), headers=headers))
+    assert (await settle(client.request(TEXT))).parsed == "caf\u00e9"
+
+
+HOSTILE_RETRY_AFTER = [
+    "Mon, 01 Jan 99999999999999999999 00:00:00 GMT",  # year overflows a C long
+    "Mon, 01 Jan 2020 00:00:00 +99999999999999999999",  # zone overflows a C int
+    "-5",  # negative: treated as absent, so backoff applies
+    "-0.5",
+    "1e400",  # infinite
+    "nan",
+]
+
+
+@pytest.mark.parametrize("header", HOSTILE_RETRY_AFTER)
+async def test_hostile_retry_after_falls_back_to_backoff(make_any_client, header):
+    client, server = make_any_client(reply(503, headers={"Retry-After": header}), reply(json=INVITE_JSON))
+    await settle(client.request(GET))
+    assert len(server.sleeps) == 1 and 0.375 <= server.sleeps[0] <= 0.5, server.sleeps
+
+
+# ----------------------------------------------------------------------------- item 11: open enums
+
+
+async def test_unknown_enum_values_are_released_with_the_response(make_any_client):
+    known = dict(Role._value2member_map_)
+    values = [f"role-{i}" for i in range(300)]
+    bodies = [reply(json={**INVITE_JSON, "role": value}) for value in values]
+    client, _ = make_any_client(*bodies)
+    refs = []
+    for value in values:
+        role = (await settle(client.request(GET))).parsed.role
+        assert role.value == value and not role.is_known and role is Role(value)
+        refs.append(weakref.ref(role))
+    del role
+    gc.collect()
+    assert Role._value2member_map_ == known
+    assert all(ref() is None for ref in refs)
+    assert Role.ADMIN.is_known and Role("admin") is Role.ADMIN
+
+
+def test_unknown_enum_values_stay_equal_while_held():
+    first = msgspec.json.decode(b'"owner"', type=Role)
+    assert first is Role("owner") and first == Role("owner") and hash(first) == hash(Role("owner"))
+    assert first != Role.ADMIN and not first.is_known
