@@ -439,6 +439,15 @@ def _render_path(template: str, values: Mapping[str, object]) -> str:
     return _PATH_PARAM.sub(substitute, template)
 
 
+# RFC 6265 cookie-octets, except "%": everything else is percent-encoded, so a value cannot end
+# its cookie (";"), add another ("; admin=true") or break the header (CR, LF, non-ASCII).
+_COOKIE_SAFE = "!#$&'()*+-./:<=>?@[]^_`{|}~"
+
+
+def _cookie_value(text: str) -> str:
+    return urllib.parse.quote(text, safe=_COOKIE_SAFE)
+
+
 def _merge_headers(*layers: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
     """Merge header layers; a name set by a later layer replaces all earlier values."""
     merged: dict[str, list[tuple[str, str]]] = {}
@@ -805,7 +814,11 @@ class _BaseClient(Generic[_HttpT]):
             self._base_headers(op, has_body),
             self._default_headers.items(),
             _pairs(headers, joined=","),
-            [("Cookie", "; ".join(f"{k}={v}" for k, v in cookie_pairs))] if cookie_pairs else [],
+            (
+                [("Cookie", "; ".join(f"{k}={_cookie_value(v)}" for k, v in cookie_pairs))]
+                if cookie_pairs
+                else []
+            ),
             located["header"],
             (options.get("headers") or {}).items(),
         )
@@ -1501,6 +1514,8 @@ def resolve_base_url(
         allowed = declared[name].enum
         if allowed and value not in allowed:
             raise ValueError(f"{name}={value!r} is not one of {', '.join(repr(v) for v in allowed)}")
+        if not allowed:
+            _check_server_value(servers[server], name, value, declared[name].default)
     if explicit:
         return explicit
     from_env = os.environ.get(env_var)
@@ -1510,6 +1525,32 @@ def resolve_base_url(
     for name, variable in declared.items():
         url = url.replace("{" + name + "}", given.get(name, variable.default))
     return url
+
+
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*")
+_HOST = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*")
+_SEGMENT = re.compile(r"[A-Za-z0-9._~!$&'()*+,;=:@-]+")  # RFC 3986 pchar, without percent-escapes
+
+
+def _check_server_value(template: str, name: str, value: str, default: str) -> None:
+    """Refuse a value for a server variable without ``enum`` that would change more than its own
+    part of the URL: in the scheme a scheme, in the host dot-separated host labels (or a port),
+    in the path one segment (several if the default holds a ``/``), never ``.`` or ``..``."""
+    scheme_end = template.find("://")
+    host_end = len(template) if scheme_end < 0 else scheme_end + 3
+    while scheme_end >= 0 and host_end < len(template) and template[host_end] not in "/?#":
+        host_end += 1
+    for match in re.finditer(re.escape("{" + name + "}"), template):
+        if match.start() < scheme_end:
+            where, ok = "a URL scheme", _SCHEME.fullmatch(value) is not None
+        elif match.start() < host_end and scheme_end >= 0:
+            where, ok = "a host name", _HOST.fullmatch(value) is not None
+        else:
+            segments = value.split("/") if "/" in default else [value]
+            where = "a path segment"
+            ok = all(_SEGMENT.fullmatch(s) is not None and s not in (".", "..") for s in segments)
+        if not ok:
+            raise ValueError(f"{name}={value!r} is not valid as {where} in the server URL {template!r}")
 
 
 def resolve_credential(explicit: str | None, env_var: str) -> str | None:
