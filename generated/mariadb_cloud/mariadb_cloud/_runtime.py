@@ -12,10 +12,14 @@ depends on nothing but httpx and msgspec:
   reached the server is only repeated when that is safe);
 * decoding the response into the declared type, or raising a typed error.
 
-Credentials are wrapped in ``Secret`` and are kept out of every ``repr``,
-exception message and log record.  API keys sent in the query string are
-replaced by ``REDACTED`` in URLs we show, and a filter on the ``"httpx"``
-logger does the same for httpx's own request log.  Retries sleep through
+Credentials are checked when a client is built (no control characters, no
+surrounding whitespace, ASCII in headers: a ``ValueError`` that does not quote
+them), wrapped in ``Secret`` and kept out of every ``repr``, exception message,
+exception chain and log record; they are unwrapped only by the last step of
+building a request, so a caller error leaves no plaintext in frame locals.  API
+keys sent in the query string are replaced by ``REDACTED`` in URLs we show, and
+a filter on the ``"httpx"`` logger does the same for httpx's own request log;
+text from the server or a library has every copy of a credential masked.  Retries sleep through
 ``client._sleep``, which tests may replace to record delays.
 
 Exceptions (all importable from this module)::
@@ -448,6 +452,10 @@ def _cookie_value(text: str) -> str:
     return urllib.parse.quote(text, safe=_COOKIE_SAFE)
 
 
+def _cookie_header(pairs: Iterable[tuple[str, str]]) -> str:
+    return "; ".join(f"{name}={_cookie_value(value)}" for name, value in pairs)
+
+
 def _merge_headers(*layers: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
     """Merge header layers; a name set by a later layer replaces all earlier values."""
     merged: dict[str, list[tuple[str, str]]] = {}
@@ -545,8 +553,34 @@ def _check_credentials(
         if basic != isinstance(value, tuple):
             expected = "a (username, password) tuple" if basic else "a str"
             raise TypeError(f"credential for {name!r} must be {expected}")
+        problem = _credential_problem(scheme, value)
+        if problem:
+            supplied = f" ({scheme.supply})" if scheme.supply else ""
+            raise ValueError(f"credential for {name!r}{supplied} {problem}; nothing was sent")
         checked[name] = Secret(value)
     return checked
+
+
+def _credential_problem(scheme: SecurityScheme, value: str | tuple[str, str]) -> str:
+    """Why ``value`` cannot be sent as it is (without quoting it), or "" when it can.
+
+    A key read from a file or a mounted secret often keeps a trailing newline; sent, it would
+    break the request or show up in a library's error message.  Header and cookie values must be
+    ASCII; basic credentials are sent as base64 of UTF-8, and a query key is percent-encoded.
+    """
+    given = cast("tuple[object, ...]", value if isinstance(value, tuple) else (value,))
+    parts = [part for part in given if isinstance(part, str)]
+    if len(parts) != len(given):
+        return "must be text"
+    if any(char < " " or char == "\x7f" for part in parts for char in part):
+        return "contains a control character (a line break read from a file?)"
+    if any(part != part.strip() for part in parts):
+        return "has leading or trailing whitespace"
+    if isinstance(value, tuple):
+        return "has a username containing ':'" if ":" in value[0] else ""
+    if scheme.location != "query" and not value.isascii():
+        return "contains non-ASCII characters, which an HTTP header cannot carry"
+    return ""
 
 
 def _secret_texts(credentials: Iterable[Secret[str | tuple[str, str]]]) -> tuple[str, ...]:
@@ -558,7 +592,7 @@ def _secret_texts(credentials: Iterable[Secret[str | tuple[str, str]]]) -> tuple
             raw.update((value[1], _basic_token(*value)))
         else:
             raw.add(value)
-    forms = {f(s) for s in raw if s for f in (str, _quote_all, urllib.parse.quote_plus)}
+    forms = {f(s) for s in raw if s for f in (str, _quote_all, urllib.parse.quote_plus, _cookie_value)}
     return tuple(sorted(forms, key=len, reverse=True))
 
 
@@ -666,13 +700,21 @@ def _excerpt(body: bytes, secrets: Sequence[str] = (), limit: int = 200) -> str:
     no extra memory.  Secrets are masked before the text is cut, and a secret
     that the cut splits is masked too (only its first three characters may show).
     """
-    text = body[:_EXCERPT_WINDOW].decode("utf-8", "replace")
-    for secret in secrets:
-        text = text.replace(secret, _MASK)
+    text = _mask(body[:_EXCERPT_WINDOW].decode("utf-8", "replace"), secrets)
     text = " ".join(text.split())
     if len(text) > limit or len(body) > _EXCERPT_WINDOW:
         text = _mask_cut_secret(text[: limit - 3], secrets) + "..."
     return f": {text}" if text else ""
+
+
+def _mask(text: str, secrets: Sequence[str]) -> str:
+    """``text`` (from the server or a library) with every occurrence of a secret masked, even one
+    glued to other text: an echo of a credential is never shown.  Text we write ourselves is not
+    passed through here: a URL shows query credentials as ``REDACTED`` by name (see
+    ``_redact_url``), so a short key such as ``test`` does not garble ``https://test.example/tests``."""
+    for secret in secrets:  # longest first
+        text = text.replace(secret, _MASK)
+    return text
 
 
 def _mask_cut_secret(text: str, secrets: Sequence[str], shortest: int = 4) -> str:
@@ -804,27 +846,20 @@ class _BaseClient(Generic[_HttpT]):
         body: object,
         options: RequestOptions,
     ) -> httpx.Request:
-        auth = self._auth_params(op)
-        located = {
-            loc: [(n, v) for where, n, v in auth if where == loc] for loc in ("header", "query", "cookie")
-        }
-        cookie_pairs = _pairs(cookies) + located["cookie"]
+        schemes = self._alternative(op)  # names only: MissingCredentialsError before any work
+        cookie_pairs = _pairs(cookies)
         has_body = not isinstance(body, NotGiven)
+        overrides = options.get("headers") or {}
         all_headers = _merge_headers(
             self._base_headers(op, has_body),
             self._default_headers.items(),
             _pairs(headers, joined=","),
-            (
-                [("Cookie", "; ".join(f"{k}={_cookie_value(v)}" for k, v in cookie_pairs))]
-                if cookie_pairs
-                else []
-            ),
-            located["header"],
-            (options.get("headers") or {}).items(),
+            [("Cookie", _cookie_header(cookie_pairs))] if cookie_pairs else [],
+            overrides.items(),
         )
         route, fixed = _split_route(op.path)
-        params = fixed + _pairs(query, op.delimited) + located["query"]
-        return self._http.build_request(
+        params = fixed + _pairs(query, op.delimited)
+        request = self._http.build_request(
             op.method,
             self._base_url.rstrip("/") + "/" + _render_path(route, path or {}).lstrip("/"),
             params=tuple(params) if params else None,  # None: httpx parses the URL once, not twice
@@ -832,6 +867,22 @@ class _BaseClient(Generic[_HttpT]):
             timeout=options["timeout"] if "timeout" in options else self._timeout,
             **(_encode_body(op, body) if has_body else {}),
         )
+        self._authorize(request, schemes, frozenset(name.lower() for name in overrides))
+        return request
+
+    def _authorize(self, request: httpx.Request, schemes: Sequence[str], overridden: frozenset[str]) -> None:
+        """Add the credentials of ``schemes`` to a built request (a header the call's own
+        ``headers`` option sets is left alone).  The only place credentials are unwrapped, and the
+        last step of building: no frame of an error raised while building holds a plaintext."""
+        for name in schemes:
+            location, param, value = _auth_param(self._schemes[name], self._credentials[name].get())
+            if location == "query":
+                request.url = request.url.copy_add_param(param, value)
+            elif location == "cookie" and "cookie" not in overridden:
+                cookie, existing = _cookie_header([(param, value)]), request.headers.get("cookie")
+                request.headers["Cookie"] = f"{existing}; {cookie}" if existing else cookie
+            elif location == "header" and param.lower() not in overridden:
+                request.headers[param] = value
 
     def _base_headers(self, op: Operation[Any], has_body: bool) -> list[tuple[str, str]]:
         accept = "*/*" if op.response in (bytes, str) else "application/json"
@@ -840,15 +891,13 @@ class _BaseClient(Generic[_HttpT]):
             headers.append(("Content-Type", op.body_type))
         return headers
 
-    def _auth_params(self, op: Operation[Any]) -> list[tuple[str, str, str]]:
-        """Credentials of the first security alternative the client can satisfy."""
+    def _alternative(self, op: Operation[Any]) -> tuple[str, ...]:
+        """The schemes of the first security alternative the client can satisfy."""
         for alternative in op.security:
             if all(name in self._credentials for name in alternative):
-                return [
-                    _auth_param(self._schemes[name], self._credentials[name].get()) for name in alternative
-                ]
+                return alternative
         if not op.security:
-            return []
+            return ()
         wanted = " or ".join(" + ".join(self._supply(name) for name in alt) for alt in op.security)
         raise MissingCredentialsError(
             f"{op.method} {op.path} needs credentials: {wanted}; the client has none of these. "
@@ -952,9 +1001,9 @@ class _BaseClient(Generic[_HttpT]):
             raise self._invalid(f"unexpected response body from {{}}: {exc}", response) from exc
 
     def _invalid(self, message: str, response: httpx.Response) -> ResponseValidationError:
-        """``message`` with ``{}`` replaced by the request, described only when it is needed."""
+        """``message`` (which may quote the body) with ``{}`` replaced by the request."""
         where = self._describe(response.request)
-        return ResponseValidationError(self._scrub(message.replace("{}", where, 1)), response=response)
+        return ResponseValidationError(self._scrub(message).replace("{}", where, 1), response=response)
 
     def _status_error(self, op: Operation[Any], response: httpx.Response) -> APIStatusError:
         code = response.status_code
@@ -962,7 +1011,7 @@ class _BaseClient(Generic[_HttpT]):
         where = self._describe(response.request)
         status = f"{code} {response.reason_phrase}".rstrip()
         message = f"{status} for {where}{_excerpt(response.content, self._secrets.get())}"
-        return cls(self._scrub(message), response=response, model=_error_model(op.errors, response))
+        return cls(message, response=response, model=_error_model(op.errors, response))
 
     def _transport_error(
         self,
@@ -975,7 +1024,8 @@ class _BaseClient(Generic[_HttpT]):
         what = "timed out" if timed_out else "failed"
         if timed_out and deadline is not None and time.monotonic() >= deadline:
             what = f"exceeded its total timeout of {self._total(options):g} s"
-        message = self._scrub(f"{self._describe(request)} {what}: {exc!s}")
+        _scrub_chain(exc, self._scrub)
+        message = f"{self._describe(request)} {what}: {exc!s}"
         return APITimeoutError(message) if timed_out else APIConnectionError(message)
 
     # -- redaction
@@ -984,12 +1034,24 @@ class _BaseClient(Generic[_HttpT]):
         return f"{request.method} {self._describe_url(request)}"
 
     def _describe_url(self, request: httpx.Request) -> str:
-        return self._scrub(str(_redact_url(request.url, self._query_keys)))
+        """The URL with the values of query credentials replaced: the one place they are sent.
+        (Header and cookie credentials never appear in a URL.)"""
+        return str(_redact_url(request.url, self._query_keys))
 
     def _scrub(self, text: str) -> str:
-        for secret in self._secrets.get():
-            text = text.replace(secret, _MASK)
-        return text
+        """Mask credentials in text that comes from elsewhere (the server, a library's error)."""
+        return _mask(text, self._secrets.get())
+
+
+def _scrub_chain(exc: BaseException, scrub: Callable[[str], str]) -> None:
+    """Mask credentials in the text arguments of ``exc`` and of every exception it was raised
+    from or while handling: a formatted traceback shows them all."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        current.args = tuple(scrub(arg) if isinstance(arg, str) else arg for arg in current.args)
+        current = current.__cause__ or current.__context__
 
 
 class _DeadlinePassed(httpx.ReadTimeout):
