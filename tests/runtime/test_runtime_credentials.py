@@ -7,7 +7,17 @@ import traceback
 
 import httpx
 import pytest
-from runtime_support import SCHEMES, SECRET_KEY, SECRET_PASSWORD, SECRET_TOKEN, Invite, reply, settle
+from runtime_support import (
+    INVITE_JSON,
+    SCHEMES,
+    SECRET_KEY,
+    SECRET_PASSWORD,
+    SECRET_TOKEN,
+    FakeServer,
+    Invite,
+    reply,
+    settle,
+)
 
 from generator import _runtime as rt
 
@@ -110,3 +120,55 @@ async def test_a_short_key_is_masked_only_where_it_was_sent(make_any_client, sch
     query = "?api_key=REDACTED" if scheme == "QueryKey" else ""
     assert f"404 Not Found for GET https://test.example/tests/invites/test-1{query}: " in str(info.value)
     assert "test" in server.last.url.params.get("api_key", "test")
+
+
+# ----------------------------------------------------------------------------- redirects
+
+
+def redirecting_client(mode: str, location: str) -> tuple[httpx.Client | httpx.AsyncClient, FakeServer]:
+    """A caller's own HTTP client that follows redirects; the first request is sent to ``location``."""
+    server = FakeServer(reply(302, headers={"Location": location}), reply(json=INVITE_JSON))
+    cls = httpx.Client if mode == "sync" else httpx.AsyncClient
+    return cls(transport=httpx.MockTransport(server), follow_redirects=True), server
+
+
+CREDENTIALS = {"HeaderKey": SECRET_KEY, "QueryKey": SECRET_KEY, "CookieKey": SECRET_KEY, "BearerAuth": SECRET_TOKEN}
+CROSS_ORIGIN = [
+    "https://other.test/landing?api_key=" + SECRET_KEY,  # a Location that even repeats the query key
+    "http://api.example.test/v1/landing",  # another scheme
+    "https://api.example.test:8443/v1/landing",  # another port
+]
+
+
+@pytest.mark.parametrize("mode", ["sync", "async"])
+@pytest.mark.parametrize("scheme", sorted(CREDENTIALS))
+@pytest.mark.parametrize("location", CROSS_ORIGIN)
+async def test_no_credential_follows_a_redirect_to_another_origin(mode, scheme, location):
+    location = location if scheme == "QueryKey" else location.split("?")[0]
+    http, server = redirecting_client(mode, location)
+    client_cls = rt.SyncClient if mode == "sync" else rt.AsyncClient
+    client = client_cls(
+        base_url="https://api.example.test/v1", schemes=SCHEMES, credentials=CREDENTIALS, http_client=http
+    )
+    await settle(client.request(op((scheme,)), path={"id": 1}))
+    await settle(http.close() if mode == "sync" else http.aclose())
+    first, second = server.requests
+    assert SECRET_KEY in str(first.url) + str(first.headers.raw) or SECRET_TOKEN in str(first.headers.raw)
+    assert str(second.url).startswith(location.split("?")[0])
+    assert SECRET_KEY not in str(second.url) and "api_key" not in second.url.params
+    raw = str(second.headers.raw)
+    assert SECRET_KEY not in raw and SECRET_TOKEN not in raw, raw
+
+
+@pytest.mark.parametrize("mode", ["sync", "async"])
+async def test_credentials_follow_a_redirect_within_the_origin(mode):
+    http, server = redirecting_client(mode, "https://api.example.test/v2/invites/1")
+    client_cls = rt.SyncClient if mode == "sync" else rt.AsyncClient
+    client = client_cls(
+        base_url="https://api.example.test/v1", schemes=SCHEMES, credentials=CREDENTIALS, http_client=http
+    )
+    await settle(client.request(op(("HeaderKey",)), path={"id": 1}))
+    await settle(client.request(op(("HeaderKey",)), path={"id": 1}))
+    await settle(http.close() if mode == "sync" else http.aclose())
+    assert server.requests[1].headers["x-api-key"] == SECRET_KEY
+    assert http.event_hooks["request"] == [client._redirect_hook]  # added once per HTTP client

@@ -790,12 +790,18 @@ class _BaseClient(Generic[_HttpT]):
         self._user_agent = user_agent
         self._owns_http = http_client is None
         self._http: _HttpT = self._new_http() if http_client is None else http_client
+        if self._credentials:  # the caller's http_client may follow redirects: see _strip_on_redirect
+            hooks = self._http.event_hooks["request"]
+            if self._redirect_hook not in hooks:
+                hooks.append(self._redirect_hook)
         if self._query_keys:
             _HTTPX_LOG_FILTER.names.update(self._query_keys)
             logging.getLogger("httpx").addFilter(_HTTPX_LOG_FILTER)  # no-op if present
 
     def _new_http(self) -> _HttpT:
         raise NotImplementedError
+
+    _redirect_hook: Callable[[httpx.Request], Any]
 
     @property
     def base_url(self) -> str:
@@ -874,8 +880,10 @@ class _BaseClient(Generic[_HttpT]):
         """Add the credentials of ``schemes`` to a built request (a header the call's own
         ``headers`` option sets is left alone).  The only place credentials are unwrapped, and the
         last step of building: no frame of an error raised while building holds a plaintext."""
+        sent: list[tuple[str, str]] = []
         for name in schemes:
             location, param, value = _auth_param(self._schemes[name], self._credentials[name].get())
+            sent.append((location, param))
             if location == "query":
                 request.url = request.url.copy_add_param(param, value)
             elif location == "cookie" and "cookie" not in overridden:
@@ -883,6 +891,8 @@ class _BaseClient(Generic[_HttpT]):
                 request.headers["Cookie"] = f"{existing}; {cookie}" if existing else cookie
             elif location == "header" and param.lower() not in overridden:
                 request.headers[param] = value
+        if sent:
+            request.extensions[_SENT] = _SentCredentials(_origin(request.url), tuple(sent))
 
     def _base_headers(self, op: Operation[Any], has_body: bool) -> list[tuple[str, str]]:
         accept = "*/*" if op.response in (bytes, str) else "application/json"
@@ -1054,6 +1064,47 @@ def _scrub_chain(exc: BaseException, scrub: Callable[[str], str]) -> None:
         current = current.__cause__ or current.__context__
 
 
+_SENT = "openapi_fragments.credentials"  # request extension: where credentials were sent
+
+
+@dataclass(frozen=True)
+class _SentCredentials:
+    """Where a request carries credentials (names only): its origin, and (location, name) pairs."""
+
+    origin: tuple[str, str, int | None]
+    places: tuple[tuple[str, str], ...]
+
+
+def _origin(url: httpx.URL) -> tuple[str, str, int | None]:
+    default = {"http": 80, "https": 443}.get(url.scheme)
+    return (url.scheme, url.host, url.port or default)
+
+
+def _strip_on_redirect(request: httpx.Request) -> None:
+    """Request hook added to the HTTP client: a redirect to another origin (scheme, host or port,
+    an upgrade to https included) carries none of the credentials the first request carried.
+
+    httpx itself drops only ``Authorization`` (and rebuilds ``Cookie`` from its own cookie jar,
+    which never holds a cookie credential); an API key in ``X-API-Key`` or in the query string
+    (if the ``Location`` repeats it) would reach the other origin.  httpx copies
+    request extensions to each redirect, so the hook knows which credentials were sent where.
+    """
+    sent = request.extensions.get(_SENT)
+    if not isinstance(sent, _SentCredentials) or _origin(request.url) == sent.origin:
+        return
+    query = {name for location, name in sent.places if location == "query"}
+    for location, name in sent.places:
+        if location == "header" and name in request.headers:
+            del request.headers[name]
+    if query & set(request.url.params.keys()):
+        kept = [(k, v) for k, v in request.url.params.multi_items() if k not in query]
+        request.url = request.url.copy_with(params=kept)
+
+
+async def _astrip_on_redirect(request: httpx.Request) -> None:
+    _strip_on_redirect(request)
+
+
 class _DeadlinePassed(httpx.ReadTimeout):
     """The call's ``total_timeout`` passed (a timeout, so retry rules and error types apply)."""
 
@@ -1105,6 +1156,8 @@ class SyncClient(_BaseClient[httpx.Client]):
 
     def _new_http(self) -> httpx.Client:
         return httpx.Client(timeout=self._timeout)
+
+    _redirect_hook = staticmethod(_strip_on_redirect)
 
     _sleep: Callable[[float], None] = staticmethod(time.sleep)  # tests may replace it
 
@@ -1179,6 +1232,8 @@ class AsyncClient(_BaseClient[httpx.AsyncClient]):
 
     def _new_http(self) -> httpx.AsyncClient:
         return httpx.AsyncClient(timeout=self._timeout)
+
+    _redirect_hook = staticmethod(_astrip_on_redirect)
 
     _sleep: Callable[[float], Awaitable[None]] = staticmethod(_async_sleep)
 
