@@ -27,6 +27,7 @@ Exceptions (all importable from this module)::
     APIError                          base class of everything raised here
      +-- APIConnectionError           no response: DNS, refused, reset, ...
      |    +-- APITimeoutError         the request timed out
+     +-- APIResponseTooLarge          a body larger than max_response_bytes (decompressed)
      +-- MissingCredentialsError      raised before sending: no usable credential
      +-- ResponseValidationError      a 2xx body that does not match the spec
      +-- APIStatusError               any non-2xx response (.status_code, .body, .model)
@@ -91,6 +92,7 @@ __all__ = [
     "RequestOptions",
     "APIResponse",
     "DEFAULT_TIMEOUT",
+    "DEFAULT_MAX_RESPONSE_BYTES",
     "SyncClient",
     "AsyncClient",
     "SyncResource",
@@ -112,6 +114,7 @@ __all__ = [
     "APIError",
     "APIConnectionError",
     "APITimeoutError",
+    "APIResponseTooLarge",
     "MissingCredentialsError",
     "ResponseValidationError",
     "APIStatusError",
@@ -137,6 +140,9 @@ _ClientT = TypeVar("_ClientT", bound="_BaseClient[Any]")
 _log = logging.getLogger("openapi_fragments.client")
 
 DEFAULT_TIMEOUT = httpx.Timeout(60.0, connect=10.0)
+# The largest body a client reads, counted after decompression (a 1 MB gzip body can inflate to
+# 1 GiB); None reads any size.
+DEFAULT_MAX_RESPONSE_BYTES = 100 * 1024 * 1024
 UNSET = msgspec.UNSET
 UnsetType = msgspec.UnsetType
 _MASK = "**********"
@@ -306,6 +312,17 @@ class APIConnectionError(APIError):
 
 class APITimeoutError(APIConnectionError):
     """The request timed out."""
+
+
+class APIResponseTooLarge(APIError):
+    """The response body, once decompressed, is larger than the client's ``max_response_bytes``;
+    reading stopped there.  ``response`` has the status and headers, not the body."""
+
+    def __init__(self, message: str, *, response: httpx.Response, limit: int) -> None:
+        super().__init__(message)
+        self.response = response
+        self.status_code = response.status_code
+        self.limit = limit
 
 
 class MissingCredentialsError(APIError):
@@ -774,9 +791,11 @@ class _BaseClient(Generic[_HttpT]):
         retry_non_idempotent: bool = False,
         user_agent: str = "openapi-fragments-client",
         total_timeout: float | None = None,
+        max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
         self._base_url = base_url
         self._total_timeout = total_timeout
+        self._max_response_bytes = max_response_bytes
         self._schemes = dict(schemes)
         self._credentials = _check_credentials(schemes, credentials)
         self._secrets = Secret(_secret_texts(self._credentials.values()))
@@ -818,6 +837,7 @@ class _BaseClient(Generic[_HttpT]):
         default_headers: Mapping[str, str] | NotGiven = NOT_GIVEN,
         retry_non_idempotent: bool | NotGiven = NOT_GIVEN,
         total_timeout: float | None | NotGiven = NOT_GIVEN,
+        max_response_bytes: int | None | NotGiven = NOT_GIVEN,
     ) -> _ClientT:
         """Return a copy with the given settings replaced, sharing the connection pool.
 
@@ -838,6 +858,8 @@ class _BaseClient(Generic[_HttpT]):
             clone._retry_non_idempotent = retry_non_idempotent
         if not isinstance(total_timeout, NotGiven):
             clone._total_timeout = total_timeout
+        if not isinstance(max_response_bytes, NotGiven):
+            clone._max_response_bytes = max_response_bytes
         return clone
 
     # -- building
@@ -989,6 +1011,14 @@ class _BaseClient(Generic[_HttpT]):
         return delay
 
     # -- responses
+
+    def _count(self, size: int, response: httpx.Response) -> None:
+        """Raise once ``size`` decoded body bytes exceed the client's ``max_response_bytes``."""
+        limit = self._max_response_bytes
+        if limit is not None and size > limit:
+            where = self._describe(response.request)
+            message = f"{where}: the response body is larger than max_response_bytes ({limit} bytes)"
+            raise APIResponseTooLarge(message, response=response, limit=limit)
 
     def _finish(self, op: Operation[_T], response: httpx.Response) -> APIResponse[_T]:
         if not response.is_success:
@@ -1195,15 +1225,20 @@ class SyncClient(_BaseClient[httpx.Client]):
         self, request: httpx.Request, deadline: float | None, timeouts: Mapping[str, Any]
     ) -> httpx.Response:
         """Send and read the response; with a deadline, stop reading a body that outlasts it."""
-        if deadline is None:
-            return self._http.send(request)
-        self._start_attempt(request, deadline, timeouts)
+        if deadline is not None:
+            self._start_attempt(request, deadline, timeouts)
         response = self._http.send(request, stream=True)
         try:
-            response.stream = _DeadlineStream(
-                cast("httpx.SyncByteStream", response.stream), deadline, request
-            )
-            response.read()
+            if deadline is not None:
+                stream = cast("httpx.SyncByteStream", response.stream)
+                response.stream = _DeadlineStream(stream, deadline, request)
+            chunks: list[bytes] = []
+            size = 0
+            for chunk in response.iter_bytes():  # decoded: the limit counts what would be kept
+                size += len(chunk)
+                self._count(size, response)
+                chunks.append(chunk)
+            response._content = b"".join(chunks)  # pyright: ignore[reportPrivateUsage]  # as read() does
         except BaseException:
             response.close()
             raise
@@ -1271,14 +1306,20 @@ class AsyncClient(_BaseClient[httpx.AsyncClient]):
         self, request: httpx.Request, deadline: float | None, timeouts: Mapping[str, Any]
     ) -> httpx.Response:
         """Send and read the response; with a deadline, stop reading a body that outlasts it."""
-        if deadline is None:
-            return await self._http.send(request)
-        self._start_attempt(request, deadline, timeouts)
+        if deadline is not None:
+            self._start_attempt(request, deadline, timeouts)
         response = await self._http.send(request, stream=True)
         try:
-            stream = cast("httpx.AsyncByteStream", response.stream)
-            response.stream = _AsyncDeadlineStream(stream, deadline, request)
-            await response.aread()
+            if deadline is not None:
+                stream = cast("httpx.AsyncByteStream", response.stream)
+                response.stream = _AsyncDeadlineStream(stream, deadline, request)
+            chunks: list[bytes] = []
+            size = 0
+            async for chunk in response.aiter_bytes():  # decoded: the limit counts what is kept
+                size += len(chunk)
+                self._count(size, response)
+                chunks.append(chunk)
+            response._content = b"".join(chunks)  # pyright: ignore[reportPrivateUsage]  # as aread() does
         except BaseException:
             await response.aclose()
             raise

@@ -5,7 +5,9 @@ client (``make_any_client``)."""
 from __future__ import annotations
 
 import gc
+import gzip
 import weakref
+import zlib
 from typing import Any
 
 import msgspec
@@ -109,3 +111,44 @@ def test_unknown_enum_values_stay_equal_while_held():
     first = msgspec.json.decode(b'"owner"', type=Role)
     assert first is Role("owner") and first == Role("owner") and hash(first) == hash(Role("owner"))
     assert first != Role.ADMIN and not first.is_known
+
+
+# ----------------------------------------------------------------------------- item 8: bounded bodies
+
+MIB = 1024 * 1024
+
+
+def bomb(size: int, encoding: str = "gzip") -> dict[str, object]:
+    """``reply`` arguments: ``size`` zero bytes inside a JSON string, compressed as ``encoding``."""
+    raw = b'"' + b"0" * (size - 2) + b'"'
+    packed = raw
+    for step in reversed([e.strip() for e in encoding.split(",")]):
+        packed = gzip.compress(packed) if step == "gzip" else zlib.compress(packed)
+    return {"content": packed, "headers": {"content-encoding": encoding, "content-type": "application/json"}}
+
+
+@pytest.mark.parametrize("encoding", ["gzip", "deflate", "gzip, gzip"])
+@pytest.mark.parametrize("status", [200, 500])
+async def test_a_decompressed_body_beyond_the_limit_raises(make_any_client, encoding, status):
+    client, server = make_any_client(reply(status, **bomb(8 * MIB, encoding)), max_response_bytes=MIB)
+    with pytest.raises(rt.APIResponseTooLarge, match=r"larger than max_response_bytes \(1048576 bytes\)") as info:
+        await settle(client.request(rt.Operation[str]("GET", "/big", str)))
+    assert isinstance(info.value, rt.APIError)
+    assert info.value.status_code == status and info.value.limit == MIB
+    assert len(server.requests) == 1  # not retried, even for a 500
+
+
+async def test_the_default_limit_is_100_mib_and_none_reads_any_size(make_any_client):
+    client, _ = make_any_client(reply(200, **bomb(101 * MIB)))
+    assert client._max_response_bytes == rt.DEFAULT_MAX_RESPONSE_BYTES == 100 * MIB
+    with pytest.raises(rt.APIResponseTooLarge):
+        await settle(client.request(rt.Operation[bytes]("GET", "/big", bytes)))
+    unlimited = client.with_options(max_response_bytes=None)
+    body = (await settle(unlimited.request(rt.Operation[bytes]("GET", "/big", bytes)))).parsed
+    assert len(body) == 101 * MIB
+
+
+async def test_a_body_at_the_limit_is_read(make_any_client):
+    client, _ = make_any_client(reply(200, **bomb(MIB)), max_response_bytes=MIB)
+    response = await settle(client.request(rt.Operation[str]("GET", "/big", str)))
+    assert len(response.parsed) == len(response.content) == MIB  # str: the text as it is
