@@ -4,15 +4,19 @@ client (``make_any_client``)."""
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import gzip
+import threading
+import time
 import weakref
 import zlib
 from typing import Any
 
+import httpx
 import msgspec
 import pytest
-from runtime_support import INVITE_JSON, ErrorBody, Invite, Role, reply, settle
+from runtime_support import BASE_URL, INVITE_JSON, SCHEMES, ErrorBody, Invite, Role, reply, settle
 
 from generator import _runtime as rt
 
@@ -152,3 +156,62 @@ async def test_a_body_at_the_limit_is_read(make_any_client):
     client, _ = make_any_client(reply(200, **bomb(MIB)), max_response_bytes=MIB)
     response = await settle(client.request(rt.Operation[str]("GET", "/big", str)))
     assert len(response.parsed) == len(response.content) == MIB  # str: the text as it is
+
+
+# ----------------------------------------------------------------------------- item 13: total timeout
+
+
+async def test_total_timeout_bounds_the_wait_for_response_headers_sync():
+    """MockTransport has no per-read timeouts: only the total timeout can end this call."""
+    release, answered = threading.Event(), []
+
+    def slow(request: httpx.Request) -> httpx.Response:
+        release.wait(5)
+        answered.append(httpx.Response(200, json=INVITE_JSON))
+        return answered[-1]
+
+    http = httpx.Client(transport=httpx.MockTransport(slow))
+    client = rt.SyncClient(base_url=BASE_URL, schemes=SCHEMES, credentials={}, http_client=http)
+    started = time.monotonic()
+    with pytest.raises(rt.APITimeoutError, match="exceeded its total timeout of 0.3 s"):
+        client.request(GET, options={"total_timeout": 0.3})
+    assert 0.3 <= time.monotonic() - started < 1.0
+    release.set()
+    for _ in range(100):  # the abandoned attempt closes the response it got late
+        if answered and answered[0].is_closed:
+            break
+        time.sleep(0.02)
+    assert answered and answered[0].is_closed
+    assert client.request(GET, options={"total_timeout": 1.0}).parsed.id == "i1"
+    http.close()
+
+
+async def test_total_timeout_bounds_the_wait_for_response_headers_async():
+    async def slow(request: httpx.Request) -> httpx.Response:
+        await asyncio.sleep(0 if request.url.params.get("fast") else 5)
+        return httpx.Response(200, json=INVITE_JSON)
+
+    http = httpx.AsyncClient(transport=httpx.MockTransport(slow))
+    client = rt.AsyncClient(base_url=BASE_URL, schemes=SCHEMES, credentials={}, http_client=http)
+    started = time.monotonic()
+    with pytest.raises(rt.APITimeoutError, match="exceeded its total timeout of 0.3 s"):
+        await client.request(GET, options={"total_timeout": 0.3})
+    assert 0.3 <= time.monotonic() - started < 1.0
+    fast = await client.request(GET, query={"fast": 1}, options={"total_timeout": 1.0})
+    assert fast.parsed.id == "i1"
+    await http.aclose()
+
+
+def test_a_trace_callback_of_the_caller_still_sees_every_attempt():
+    events: list[str] = []
+    http = httpx.Client(transport=httpx.MockTransport(lambda request: httpx.Response(503)))
+    client = rt.SyncClient(base_url=BASE_URL, schemes=SCHEMES, credentials={}, http_client=http, max_retries=1)
+    client._sleep = lambda seconds: None
+    request = client._build_request(GET, None, None, None, None, rt.NOT_GIVEN, {})
+    request.extensions["trace"] = lambda event, info: events.append(event)
+    deadline = time.monotonic() + 5
+    for _ in range(2):
+        client._send(request, deadline, {})
+        request.extensions["trace"]("probe", {})
+    assert events == ["probe", "probe"]  # ours wraps the caller's once, not once per attempt
+    http.close()

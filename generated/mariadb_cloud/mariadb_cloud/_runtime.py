@@ -58,6 +58,7 @@ import math
 import os
 import random
 import re
+import socket
 import threading
 import time
 import types
@@ -1062,7 +1063,9 @@ class _BaseClient(Generic[_HttpT]):
     ) -> APIError:
         timed_out = isinstance(exc, httpx.TimeoutException)
         what = "timed out" if timed_out else "failed"
-        if timed_out and deadline is not None and time.monotonic() >= deadline:
+        if isinstance(exc, _DeadlinePassed) or (
+            timed_out and deadline is not None and time.monotonic() >= deadline
+        ):
             what = f"exceeded its total timeout of {self._total(options):g} s"
         _scrub_chain(exc, self._scrub)
         message = f"{self._describe(request)} {what}: {exc!s}"
@@ -1163,22 +1166,79 @@ class _DeadlineStream(httpx.SyncByteStream):
         self._inner.close()
 
 
-class _AsyncDeadlineStream(httpx.AsyncByteStream):
-    """``_DeadlineStream`` for the async client."""
+_OUTER_TRACE = "openapi_fragments.trace"
 
-    def __init__(self, inner: httpx.AsyncByteStream, deadline: float, request: httpx.Request) -> None:
-        self._inner, self._deadline, self._request = inner, deadline, request
 
-    async def __aiter__(self) -> AsyncIterator[bytes]:
-        async for chunk in self._inner:
-            if time.monotonic() >= self._deadline:
-                raise _DeadlinePassed(
-                    "the total timeout passed while reading the body", request=self._request
-                )
-            yield chunk
+class _Watchdog:
+    """Runs one attempt of the blocking client in a worker thread and waits for it until the
+    deadline: per-phase timeouts cannot bound response headers that trickle in a byte at a time,
+    and nothing else interrupts a blocking read.
 
-    async def aclose(self) -> None:
-        await self._inner.aclose()
+    At the deadline the caller gets ``_DeadlinePassed`` at once.  The worker is abandoned: if the
+    attempt opened its connection, that socket (recorded through httpcore's ``trace`` extension)
+    is shut down so the worker ends too; on a reused keep-alive connection it ends when the
+    server stops or a read times out, and a response it still gets is closed, never returned.
+    """
+
+    def __init__(self, request: httpx.Request, deadline: float) -> None:
+        self._request, self._deadline = request, deadline
+        self._lock = threading.Lock()
+        self._done = threading.Event()
+        self._outcome: tuple[httpx.Response | None, BaseException | None] | None = None
+        self._abandoned = False
+        self._sockets: list[Any] = []
+        # The caller's own trace callback, if any, kept across attempts (each has its watchdog).
+        self._outer: Callable[[str, Mapping[str, Any]], None] | None = request.extensions.setdefault(
+            _OUTER_TRACE, request.extensions.get("trace")
+        )
+        request.extensions["trace"] = self._trace
+
+    def _trace(self, event: str, info: Mapping[str, Any]) -> None:
+        if event in ("connection.connect_tcp.complete", "connection.start_tls.complete"):
+            stream = info.get("return_value")
+            get_info = getattr(stream, "get_extra_info", None)
+            if get_info is not None:
+                self._sockets.append(get_info("socket"))
+        if self._outer is not None:
+            self._outer(event, info)
+
+    def run(self, work: Callable[[], httpx.Response]) -> httpx.Response:
+        context = contextvars.copy_context()  # the caller's event hooks see its context variables
+        worker = threading.Thread(target=context.run, args=(self._work, work), daemon=True)
+        worker.start()
+        try:
+            self._done.wait(max(0.0, self._deadline - time.monotonic()))
+        finally:
+            with self._lock:
+                self._abandoned = self._outcome is None
+        if self._abandoned:
+            self._shut_down()
+            raise _DeadlinePassed("the total timeout passed", request=self._request)
+        response, error = cast("tuple[httpx.Response | None, BaseException | None]", self._outcome)
+        if error is not None:
+            raise error
+        return cast("httpx.Response", response)
+
+    def _work(self, work: Callable[[], httpx.Response]) -> None:
+        response, error = None, None
+        try:
+            response = work()
+        except BaseException as exc:  # handed to the waiting thread
+            error = exc
+        with self._lock:
+            if not self._abandoned:
+                self._outcome = (response, error)
+                self._done.set()
+                return
+        if response is not None:
+            response.close()
+
+    def _shut_down(self) -> None:
+        for sock in self._sockets:
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except (OSError, AttributeError):  # already closed, or no socket
+                pass
 
 
 class SyncClient(_BaseClient[httpx.Client]):
@@ -1224,9 +1284,15 @@ class SyncClient(_BaseClient[httpx.Client]):
     def _send(
         self, request: httpx.Request, deadline: float | None, timeouts: Mapping[str, Any]
     ) -> httpx.Response:
-        """Send and read the response; with a deadline, stop reading a body that outlasts it."""
-        if deadline is not None:
-            self._start_attempt(request, deadline, timeouts)
+        """Send and read the response; with a deadline, give up when it passes, whatever the
+        server is sending (see ``_Watchdog``)."""
+        if deadline is None:
+            return self._receive(request, None)
+        self._start_attempt(request, deadline, timeouts)
+        return _Watchdog(request, deadline).run(functools.partial(self._receive, request, deadline))
+
+    def _receive(self, request: httpx.Request, deadline: float | None) -> httpx.Response:
+        """Send and read one attempt, the body bounded in size and, with a deadline, in time."""
         response = self._http.send(request, stream=True)
         try:
             if deadline is not None:
@@ -1305,14 +1371,23 @@ class AsyncClient(_BaseClient[httpx.AsyncClient]):
     async def _send(
         self, request: httpx.Request, deadline: float | None, timeouts: Mapping[str, Any]
     ) -> httpx.Response:
-        """Send and read the response; with a deadline, stop reading a body that outlasts it."""
-        if deadline is not None:
-            self._start_attempt(request, deadline, timeouts)
+        """Send and read the response; with a deadline, cancel the attempt when it passes,
+        whatever the server is sending (headers a byte a second included)."""
+        if deadline is None:
+            return await self._receive(request)
+        self._start_attempt(request, deadline, timeouts)
+        import anyio  # httpx's own dependency; imported only by calls with a total timeout
+
+        try:
+            with anyio.fail_after(max(0.0, deadline - time.monotonic())):
+                return await self._receive(request)
+        except TimeoutError:
+            raise _DeadlinePassed("the total timeout passed", request=request) from None
+
+    async def _receive(self, request: httpx.Request) -> httpx.Response:
+        """Send and read one attempt, the body bounded in size."""
         response = await self._http.send(request, stream=True)
         try:
-            if deadline is not None:
-                stream = cast("httpx.AsyncByteStream", response.stream)
-                response.stream = _AsyncDeadlineStream(stream, deadline, request)
             chunks: list[bytes] = []
             size = 0
             async for chunk in response.aiter_bytes():  # decoded: the limit counts what is kept
