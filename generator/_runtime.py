@@ -66,6 +66,7 @@ import typing
 import urllib.parse
 import warnings
 import weakref
+import zlib
 from collections.abc import (
     AsyncIterator,
     Awaitable,
@@ -1013,13 +1014,8 @@ class _BaseClient(Generic[_HttpT]):
 
     # -- responses
 
-    def _count(self, size: int, response: httpx.Response) -> None:
-        """Raise once ``size`` decoded body bytes exceed the client's ``max_response_bytes``."""
-        limit = self._max_response_bytes
-        if limit is not None and size > limit:
-            where = self._describe(response.request)
-            message = f"{where}: the response body is larger than max_response_bytes ({limit} bytes)"
-            raise APIResponseTooLarge(message, response=response, limit=limit)
+    def _body(self, response: httpx.Response) -> _Body:
+        return _Body(response, self._max_response_bytes, self._describe(response.request))
 
     def _finish(self, op: Operation[_T], response: httpx.Response) -> APIResponse[_T]:
         if not response.is_success:
@@ -1095,6 +1091,92 @@ def _scrub_chain(exc: BaseException, scrub: Callable[[str], str]) -> None:
         seen.add(id(current))
         current.args = tuple(scrub(arg) if isinstance(arg, str) else arg for arg in current.args)
         current = current.__cause__ or current.__context__
+
+
+_INFLATE_STEP = 64 * 1024  # decoded bytes one decompression call may produce
+
+
+class _Inflater:
+    """One ``gzip`` or ``deflate`` content coding, decoded at most ``_INFLATE_STEP`` bytes per
+    call, however much the input would inflate (httpx's decoders inflate a read at once)."""
+
+    def __init__(self, coding: str) -> None:
+        self.coding = coding
+        self._deflate = coding == "deflate"
+        self._first = True
+        self._obj = zlib.decompressobj(zlib.MAX_WBITS | (0 if self._deflate else 16))
+
+    def feed(self, data: bytes) -> Iterator[bytes]:
+        while data and not self._obj.eof:
+            try:
+                out = self._obj.decompress(data, _INFLATE_STEP)
+            except zlib.error:
+                if not (self._deflate and self._first):
+                    raise
+                self._obj = zlib.decompressobj(-zlib.MAX_WBITS)  # raw deflate, as httpx also accepts
+                out = self._obj.decompress(data, _INFLATE_STEP)
+            self._first = False
+            data = self._obj.unconsumed_tail
+            if out:
+                yield out
+
+    def flush(self) -> bytes:
+        return self._obj.flush()
+
+
+class _Body:
+    """Collects one response body, decoded, and stops with ``APIResponseTooLarge`` once it passes
+    ``limit`` decoded bytes (None: no limit).  ``gzip`` and ``deflate`` (in any number of layers)
+    are decoded here from the raw stream, step by step, so a bomb never inflates past the limit in
+    memory; other codings (``br``, ``zstd``) are left to httpx and counted chunk by chunk."""
+
+    def __init__(self, response: httpx.Response, limit: int | None, where: str) -> None:
+        self._response, self._limit, self._where = response, limit, where
+        codings = [c.strip().lower() for c in response.headers.get("content-encoding", "").split(",")]
+        codings = [c for c in codings if c and c != "identity"]
+        # A response already read (a mock transport's) was decoded by httpx.
+        self.raw = (
+            all(c in ("gzip", "x-gzip", "deflate") for c in codings) and not response.is_stream_consumed
+        )
+        # The last coding applied is the first to undo.
+        self._layers = [_Inflater("deflate" if c == "deflate" else "gzip") for c in reversed(codings)]
+        self._layers = self._layers if self.raw else []
+        self._chunks: list[bytes] = []
+        self._size = 0
+
+    def feed(self, chunk: bytes) -> None:
+        self._keep(self._decode(chunk, 0))
+
+    def finish(self) -> bytes:
+        for index, layer in enumerate(self._layers):
+            self._keep(self._decode(self._call(layer.flush), index + 1))
+        return b"".join(self._chunks)
+
+    def _decode(self, data: bytes, index: int) -> Iterator[bytes]:
+        if index == len(self._layers):
+            yield data
+            return
+        pieces = self._layers[index].feed(data)
+        while True:
+            piece = self._call(functools.partial(next, pieces, b""))
+            if not piece:
+                return
+            yield from self._decode(piece, index + 1)
+
+    def _call(self, step: Callable[[], bytes]) -> bytes:
+        try:
+            return step()
+        except zlib.error as exc:
+            message = f"{self._where}: the response body is not valid {self._layers[0].coding}: {exc}"
+            raise ResponseValidationError(message, response=self._response) from None
+
+    def _keep(self, pieces: Iterable[bytes]) -> None:
+        for piece in pieces:
+            self._size += len(piece)
+            if self._limit is not None and self._size > self._limit:
+                message = f"{self._where}: the response body is larger than max_response_bytes ({self._limit} bytes)"
+                raise APIResponseTooLarge(message, response=self._response, limit=self._limit)
+            self._chunks.append(piece)
 
 
 _SENT = "openapi_fragments.credentials"  # request extension: where credentials were sent
@@ -1298,13 +1380,10 @@ class SyncClient(_BaseClient[httpx.Client]):
             if deadline is not None:
                 stream = cast("httpx.SyncByteStream", response.stream)
                 response.stream = _DeadlineStream(stream, deadline, request)
-            chunks: list[bytes] = []
-            size = 0
-            for chunk in response.iter_bytes():  # decoded: the limit counts what would be kept
-                size += len(chunk)
-                self._count(size, response)
-                chunks.append(chunk)
-            response._content = b"".join(chunks)  # pyright: ignore[reportPrivateUsage]  # as read() does
+            body = self._body(response)
+            for chunk in response.iter_raw() if body.raw else response.iter_bytes():
+                body.feed(chunk)
+            response._content = body.finish()  # pyright: ignore[reportPrivateUsage]  # as read() does
         except BaseException:
             response.close()
             raise
@@ -1388,13 +1467,10 @@ class AsyncClient(_BaseClient[httpx.AsyncClient]):
         """Send and read one attempt, the body bounded in size."""
         response = await self._http.send(request, stream=True)
         try:
-            chunks: list[bytes] = []
-            size = 0
-            async for chunk in response.aiter_bytes():  # decoded: the limit counts what is kept
-                size += len(chunk)
-                self._count(size, response)
-                chunks.append(chunk)
-            response._content = b"".join(chunks)  # pyright: ignore[reportPrivateUsage]  # as aread() does
+            body = self._body(response)
+            async for chunk in response.aiter_raw() if body.raw else response.aiter_bytes():
+                body.feed(chunk)
+            response._content = body.finish()  # pyright: ignore[reportPrivateUsage]  # as aread() does
         except BaseException:
             await response.aclose()
             raise

@@ -132,7 +132,12 @@ def redirecting_client(mode: str, location: str) -> tuple[httpx.Client | httpx.A
     return cls(transport=httpx.MockTransport(server), follow_redirects=True), server
 
 
-CREDENTIALS = {"HeaderKey": SECRET_KEY, "QueryKey": SECRET_KEY, "CookieKey": SECRET_KEY, "BearerAuth": SECRET_TOKEN}
+CREDENTIALS = {
+    "HeaderKey": SECRET_KEY,
+    "QueryKey": SECRET_KEY,
+    "CookieKey": SECRET_KEY,
+    "BearerAuth": SECRET_TOKEN,
+}
 CROSS_ORIGIN = [
     "https://other.test/landing?api_key=" + SECRET_KEY,  # a Location that even repeats the query key
     "http://api.example.test/v1/landing",  # another scheme

@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import asyncio
 import gc
+from collections.abc import Callable
 import gzip
 import threading
 import time
+import tracemalloc
 import weakref
 import zlib
 from typing import Any
@@ -122,20 +124,23 @@ def test_unknown_enum_values_stay_equal_while_held():
 MIB = 1024 * 1024
 
 
-def bomb(size: int, encoding: str = "gzip") -> dict[str, object]:
-    """``reply`` arguments: ``size`` zero bytes inside a JSON string, compressed as ``encoding``."""
-    raw = b'"' + b"0" * (size - 2) + b'"'
-    packed = raw
-    for step in reversed([e.strip() for e in encoding.split(",")]):
+def bomb(size: int, encoding: str = "gzip", status: int = 200) -> Callable[[httpx.Request], httpx.Response]:
+    """A reply of ``size`` bytes of JSON (a string of zeros) compressed as ``encoding``, streamed
+    (not read in advance) as a real transport's body is."""
+    packed = b'"' + b"0" * (size - 2) + b'"'
+    for step in [e.strip() for e in encoding.split(",")]:
         packed = gzip.compress(packed) if step == "gzip" else zlib.compress(packed)
-    return {"content": packed, "headers": {"content-encoding": encoding, "content-type": "application/json"}}
+    headers = {"content-encoding": encoding, "content-type": "application/json"}
+    return lambda request: httpx.Response(status, headers=headers, stream=httpx.ByteStream(packed))
 
 
 @pytest.mark.parametrize("encoding", ["gzip", "deflate", "gzip, gzip"])
 @pytest.mark.parametrize("status", [200, 500])
 async def test_a_decompressed_body_beyond_the_limit_raises(make_any_client, encoding, status):
-    client, server = make_any_client(reply(status, **bomb(8 * MIB, encoding)), max_response_bytes=MIB)
-    with pytest.raises(rt.APIResponseTooLarge, match=r"larger than max_response_bytes \(1048576 bytes\)") as info:
+    client, server = make_any_client(bomb(8 * MIB, encoding, status), max_response_bytes=MIB)
+    with pytest.raises(
+        rt.APIResponseTooLarge, match=r"larger than max_response_bytes \(1048576 bytes\)"
+    ) as info:
         await settle(client.request(rt.Operation[str]("GET", "/big", str)))
     assert isinstance(info.value, rt.APIError)
     assert info.value.status_code == status and info.value.limit == MIB
@@ -143,7 +148,7 @@ async def test_a_decompressed_body_beyond_the_limit_raises(make_any_client, enco
 
 
 async def test_the_default_limit_is_100_mib_and_none_reads_any_size(make_any_client):
-    client, _ = make_any_client(reply(200, **bomb(101 * MIB)))
+    client, _ = make_any_client(bomb(101 * MIB))
     assert client._max_response_bytes == rt.DEFAULT_MAX_RESPONSE_BYTES == 100 * MIB
     with pytest.raises(rt.APIResponseTooLarge):
         await settle(client.request(rt.Operation[bytes]("GET", "/big", bytes)))
@@ -153,7 +158,7 @@ async def test_the_default_limit_is_100_mib_and_none_reads_any_size(make_any_cli
 
 
 async def test_a_body_at_the_limit_is_read(make_any_client):
-    client, _ = make_any_client(reply(200, **bomb(MIB)), max_response_bytes=MIB)
+    client, _ = make_any_client(bomb(MIB), max_response_bytes=MIB)
     response = await settle(client.request(rt.Operation[str]("GET", "/big", str)))
     assert len(response.parsed) == len(response.content) == MIB  # str: the text as it is
 
@@ -205,7 +210,9 @@ async def test_total_timeout_bounds_the_wait_for_response_headers_async():
 def test_a_trace_callback_of_the_caller_still_sees_every_attempt():
     events: list[str] = []
     http = httpx.Client(transport=httpx.MockTransport(lambda request: httpx.Response(503)))
-    client = rt.SyncClient(base_url=BASE_URL, schemes=SCHEMES, credentials={}, http_client=http, max_retries=1)
+    client = rt.SyncClient(
+        base_url=BASE_URL, schemes=SCHEMES, credentials={}, http_client=http, max_retries=1
+    )
     client._sleep = lambda seconds: None
     request = client._build_request(GET, None, None, None, None, rt.NOT_GIVEN, {})
     request.extensions["trace"] = lambda event, info: events.append(event)
@@ -215,3 +222,29 @@ def test_a_trace_callback_of_the_caller_still_sees_every_attempt():
         request.extensions["trace"]("probe", {})
     assert events == ["probe", "probe"]  # ours wraps the caller's once, not once per attempt
     http.close()
+
+
+async def test_a_double_gzip_bomb_never_inflates_past_the_limit_in_memory(make_any_client):
+    client, _ = make_any_client(bomb(256 * MIB, "gzip, gzip"), max_response_bytes=MIB)
+    tracemalloc.start()
+    try:
+        with pytest.raises(rt.APIResponseTooLarge):
+            await settle(client.request(rt.Operation[bytes]("GET", "/big", bytes)))
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 8 * MIB, f"peak {peak / MIB:.1f} MiB"  # httpx's own decoders: 256 MiB at once
+
+
+async def test_raw_deflate_is_accepted_and_a_broken_gzip_body_is_a_validation_error(make_any_client):
+    packer = zlib.compressobj(wbits=-zlib.MAX_WBITS)
+    raw_deflate = packer.compress(b'"ok"') + packer.flush()
+    headers = {"content-encoding": "deflate"}
+    broken = {"content-encoding": "gzip"}
+    client, _ = make_any_client(
+        lambda request: httpx.Response(200, headers=headers, stream=httpx.ByteStream(raw_deflate)),
+        lambda request: httpx.Response(200, headers=broken, stream=httpx.ByteStream(b"not gzip at all")),
+    )
+    assert (await settle(client.request(rt.Operation[str]("GET", "/x", str)))).parsed == '"ok"'
+    with pytest.raises(rt.ResponseValidationError, match="not valid gzip"):
+        await settle(client.request(rt.Operation[str]("GET", "/x", str)))
