@@ -2,7 +2,7 @@
 deeper than Python's recursion limit, odd charsets, hostile ``Retry-After`` values and redirects
 to another origin.
 
-Documented behaviour (generated README, generator/_runtime.py): every failure of a call is an
+Documented behaviour (generated README, generator/_runtime/): every failure of a call is an
 ``APIError`` subclass; a body is read up to ``max_response_bytes`` (100 MiB by default, counted
 after decompression) and no further; a negative or out-of-range ``Retry-After`` is treated as
 absent (exponential backoff); credentials never reach another origin, whatever HTTP client the

@@ -1,6 +1,6 @@
 """Transport faults against our own server: refused connections, TCP resets, read timeouts.
 
-Documented behaviour (generator/_runtime.py): failures before the request
+Documented behaviour (generator/_runtime/): failures before the request
 left the machine (connect errors) are retried for every method; failures after
 it may have reached the server (reset, read timeout) are retried only for
 idempotent methods, or when the caller opts in with ``retry_non_idempotent``.
