@@ -1,7 +1,7 @@
 """Golden cases: one small provider per feature, regenerated and diffed against the expected tree.
 
 Each ``tests/golden/<case>/specs/<case>/`` is a provider; ``tests/golden/<case>/expected/`` holds
-the package it must produce (``_runtime.py`` left out: it is the same file everywhere and is
+the package it must produce (``_runtime/`` left out: it is the same package everywhere and is
 tested on its own). After a deliberate change, refresh the trees with
 ``UPDATE_GOLDEN=1 .venv/bin/python -m pytest tests/test_golden.py`` and review the diff.
 """
@@ -25,7 +25,7 @@ CASES = sorted(p.name for p in GOLDEN.iterdir() if (p / "specs").is_dir())
 
 def _build(case: str) -> dict[str, str]:
     _, _, files = build_package(GOLDEN / case / "specs", case)
-    return {name: text for name, text in files.items() if not name.endswith("/_runtime.py")}
+    return {name: text for name, text in files.items() if "/_runtime/" not in name}
 
 
 @pytest.mark.parametrize("case", CASES)

@@ -30,7 +30,13 @@ def _templates() -> Path:
 
 
 TEMPLATES = _templates()
-RUNTIME_SOURCE = resources.files("generator").joinpath("_runtime.py").read_text(encoding="utf-8")
+# The runtime package, copied verbatim into every generated package as ``<pkg>/_runtime/``:
+# {file name: source}, its modules only (no caches).
+RUNTIME_SOURCE: dict[str, str] = {
+    entry.name: entry.read_text(encoding="utf-8")
+    for entry in sorted(resources.files("generator").joinpath("_runtime").iterdir(), key=lambda e: e.name)
+    if entry.name.endswith(".py")
+}
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _OPEN_QUOTE_AT_END = re.compile(r'(?<!\\)(\\\\)*"$')  # a final quote after an even run of backslashes
 
@@ -114,8 +120,8 @@ def render(package: Package) -> dict[str, str]:
         "openapi.json": package.openapi_json,
         "names.json": package.names_json,
         f"{code}/py.typed": "",
-        f"{code}/_runtime.py": RUNTIME_SOURCE,
     }
+    files.update({f"{code}/_runtime/{name}": source for name, source in RUNTIME_SOURCE.items()})
     for name in ("__init__.py", "_client.py", "_errors.py"):
         files[f"{code}/{name}"] = _render(name + ".j2", header=header(package.folder), package=package)
     files[f"{code}/models/__init__.py"] = _render(

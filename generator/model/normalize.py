@@ -556,7 +556,8 @@ RUNTIME_NAMES = frozenset({"AsyncResource", "Operation", "RequestOptions", "Sync
 # Names the package's _client.py and __init__.py define or import besides the client classes.
 _CLIENT_MODULE_NAMES = frozenset({"SyncClient", "AsyncClient", "SecurityScheme", "Mapping", "Literal",
                                   "ServerName", "SERVERS", "SERVER_VARIABLES", "ServerVariable", "SECURITY_SCHEMES",
-                                  "DEFAULT_TIMEOUT", "TYPE_CHECKING", "functools", "httpx", "importlib"})  # fmt: skip
+                                  "DEFAULT_TIMEOUT", "DEFAULT_MAX_RESPONSE_BYTES", "TYPE_CHECKING", "functools",
+                                  "httpx", "importlib"})  # fmt: skip
 
 
 def _resources(specs: Specs, document: dict[str, Any], config: ProviderConfig) -> tuple[Resource, ...]:
@@ -582,8 +583,8 @@ def _resources(specs: Specs, document: dict[str, Any], config: ProviderConfig) -
 
 # The client's own arguments, and the names its __init__ body uses: no credential may take them.
 _CLIENT_ARGUMENTS = frozenset({"base_url", "server", "timeout", "total_timeout", "max_retries", "default_headers",
-                               "http_client", "retry_non_idempotent", "self", "super", "resolve_base_url",
-                               "resolve_basic", "resolve_credential"})  # fmt: skip
+                               "http_client", "retry_non_idempotent", "max_response_bytes", "self", "super",
+                               "resolve_base_url", "resolve_basic", "resolve_credential"})  # fmt: skip
 
 
 def _preferred_arguments(name: str, scheme: dict[str, Any]) -> tuple[str, ...]:
@@ -747,9 +748,9 @@ def _long_module_names(modules: list[ModelModule], specs: Specs, client: Client)
 
 
 TOP_LEVEL = frozenset({
-    "APIConnectionError", "APIError", "APIResponse", "APIStatusError", "APITimeoutError", "AuthenticationError",
-    "BadRequestError", "ConflictError", "InternalServerError", "MissingCredentialsError", "NOT_GIVEN",
-    "NotFoundError", "NotGiven", "PermissionDeniedError", "RateLimitError", "RequestOptions",
+    "APIConnectionError", "APIError", "APIResponse", "APIResponseTooLarge", "APIStatusError", "APITimeoutError",
+    "AuthenticationError", "BadRequestError", "ConflictError", "InternalServerError", "MissingCredentialsError",
+    "NOT_GIVEN", "NotFoundError", "NotGiven", "PermissionDeniedError", "RateLimitError", "RequestOptions",
     "ResponseValidationError", "UNSET", "UnprocessableEntityError", "UnsetType",
 })  # fmt: skip
 

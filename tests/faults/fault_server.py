@@ -219,3 +219,30 @@ def trickle(body: bytes, interval: float) -> Action:
         handler.close_connection = True
 
     return act
+
+
+def trickle_headers(interval: float, body: bytes = b"[]") -> Action:
+    """Send the status line and headers one byte every ``interval`` seconds (each read of the
+    client succeeds well within its timeout), then ``body``."""
+
+    def act(handler: FaultHandler) -> None:
+        head = (
+            "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+            + "X-Padding: " + "p" * 200 + "\r\n"
+            + f"Content-Length: {len(body)}\r\n\r\n"
+        ).encode()  # fmt: skip
+        for index in range(len(head)):
+            if handler.server.owner.release.wait(interval):
+                break
+            try:
+                handler.wfile.write(head[index : index + 1])
+                handler.wfile.flush()
+            except OSError:  # the client gave up
+                handler.close_connection = True
+                return
+        else:
+            handler.wfile.write(body)
+            handler.wfile.flush()
+        handler.close_connection = True
+
+    return act

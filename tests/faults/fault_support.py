@@ -16,6 +16,7 @@ import inspect
 import json
 import logging
 import time
+import tracemalloc
 import traceback
 import types
 from collections.abc import Callable, Iterator
@@ -155,6 +156,18 @@ def timed() -> Iterator[Stopwatch]:
         yield watch
     finally:
         watch.seconds = time.monotonic() - watch.start
+
+
+@contextmanager
+def heap_peak() -> Iterator[Callable[[], int]]:
+    """Trace Python allocations in the block; yields a function returning the peak in bytes."""
+    tracemalloc.start()
+    peak = [0]
+    try:
+        yield lambda: peak[0]
+    finally:
+        peak[0] = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
 
 
 def exception_texts(exc: BaseException) -> list[str]:

@@ -3,24 +3,33 @@
 Documented behaviour: a 2xx body that is not valid JSON, has the wrong shape,
 a non-JSON content type or is empty raises ``ResponseValidationError`` (the
 response stays available on ``.response``).  A body without any content type
-is decoded as JSON.  Large bodies are read into memory and decoded: there is no
-size cap, so a 50 MB body of valid JSON decodes correctly, and time and memory
-stay proportional to the body (bounds below).  Error bodies of any size give a
+is decoded as JSON.  Bodies up to ``max_response_bytes`` (100 MiB by default; see
+test_faults_hostile.py for larger ones) are read into memory and decoded, so a
+50 MB body of valid JSON decodes correctly, and time and memory stay
+proportional to the body (bounds below).  Error bodies of any size give a
 typed error whose message quotes only the start of the body.
 """
 
 from __future__ import annotations
 
 import json
-import tracemalloc
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from typing import Any
 
 import msgspec
 import pytest
 from fault_server import FaultServer, reply
-from fault_support import MODES, PROVIDERS, TARGETS, MakeClient, exception_texts, leaked, settle, timed
+from fault_support import (
+    MODES,
+    PROVIDERS,
+    TARGETS,
+    MakeClient,
+    exception_texts,
+    heap_peak,
+    leaked,
+    settle,
+    timed,
+)
 
 pytestmark = [pytest.mark.slow, pytest.mark.parametrize("mode", MODES)]
 each_provider = pytest.mark.parametrize("provider", PROVIDERS)
@@ -82,18 +91,6 @@ async def test_a_body_without_content_type_is_decoded_as_json(
     target = TARGETS[provider]
     server.play(reply(200, target.get_body, content_type=None))
     assert await settle(target.get(make_client(provider, mode))) == target.expected_get()
-
-
-@contextmanager
-def heap_peak() -> Iterator[Callable[[], int]]:
-    """Trace Python allocations in the block; yields a function returning the peak in bytes."""
-    tracemalloc.start()
-    peak = [0]
-    try:
-        yield lambda: peak[0]
-    finally:
-        peak[0] = tracemalloc.get_traced_memory()[1]
-        tracemalloc.stop()
 
 
 def big_item(provider: str) -> dict[str, Any]:

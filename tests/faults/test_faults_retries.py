@@ -1,6 +1,6 @@
 """Retryable and non-retryable statuses against our own server, with real sleeps and time bounds.
 
-Documented behaviour (generator/_runtime.py): 408/429/502/503/504 are retried
+Documented behaviour (generator/_runtime/): 408/429/502/503/504 are retried
 for idempotent methods (GET, PUT, DELETE, ...) up to ``max_retries`` times,
 waiting for ``Retry-After`` (seconds or HTTP date) when given and at most 60 s,
 else exponential backoff from 0.5 s; a longer Retry-After is not waited for

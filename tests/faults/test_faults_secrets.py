@@ -29,7 +29,7 @@ pytestmark = [
     pytest.mark.parametrize("provider", PROVIDERS),
 ]
 
-EXCERPT = 200  # characters of an error body quoted in the message (generator/_runtime.py)
+EXCERPT = 200  # characters of an error body quoted in the message (generator/_runtime/)
 
 
 def echo(secret: str, start: int) -> Action:

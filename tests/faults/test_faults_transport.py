@@ -1,6 +1,6 @@
 """Transport faults against our own server: refused connections, TCP resets, read timeouts.
 
-Documented behaviour (generator/_runtime.py): failures before the request
+Documented behaviour (generator/_runtime/): failures before the request
 left the machine (connect errors) are retried for every method; failures after
 it may have reached the server (reset, read timeout) are retried only for
 idempotent methods, or when the caller opts in with ``retry_non_idempotent``.
@@ -22,6 +22,7 @@ from fault_server import (
     stall,
     stall_mid_body,
     trickle,
+    trickle_headers,
 )
 from fault_support import MODES, PROVIDERS, TARGETS, MakeClient, exception_texts, leaked, settle, timed
 
@@ -175,6 +176,21 @@ async def test_total_timeout_ends_a_trickling_body(
     assert 0.8 <= watch.seconds < 2.0
     assert "total timeout of 0.8 s" in str(info.value)
     assert not leaked(exception_texts(info.value))
+
+
+async def test_total_timeout_ends_trickling_response_headers(
+    server: FaultServer, make_client: MakeClient, provider: str, mode: str
+) -> None:
+    """Headers a byte every 50 ms never let a read time out; only the total timeout ends the call."""
+    target = TARGETS[provider]
+    server.play(trickle_headers(0.05, target.get_body), reply(200, target.get_body))
+    client = make_client(provider, mode, timeout=SHORT, max_retries=0, total_timeout=0.8)
+    with timed() as watch, pytest.raises(target.package().APITimeoutError) as info:
+        await settle(target.get(client))
+    assert 0.8 <= watch.seconds < 1.5
+    assert "total timeout of 0.8 s" in str(info.value)
+    assert await settle(target.get(client)) == target.expected_get()  # the client still works
+    assert server.count("GET") == 2
 
 
 async def test_total_timeout_bounds_retries_and_is_a_per_call_option(

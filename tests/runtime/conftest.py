@@ -63,3 +63,11 @@ async def make_async_client() -> AsyncIterator[MakeAsyncClient]:
     yield make
     for http in http_clients:
         await http.aclose()
+
+
+@pytest.fixture(params=["sync", "async"])
+def make_any_client(
+    request: pytest.FixtureRequest, make_client: MakeClient, make_async_client: MakeAsyncClient
+) -> MakeClient | MakeAsyncClient:
+    """``make_client`` or ``make_async_client``: one test body for both clients (see ``settle``)."""
+    return make_client if request.param == "sync" else make_async_client

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
 from typing import Any, Union
 
@@ -90,3 +91,8 @@ class FakeServer:
     @property
     def last(self) -> httpx.Request:
         return self.requests[-1]
+
+
+async def settle(value: Any) -> Any:
+    """Await ``value`` if it is awaitable (async client), else return it (sync client)."""
+    return await value if inspect.isawaitable(value) else value

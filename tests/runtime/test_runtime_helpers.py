@@ -12,6 +12,7 @@ import pytest
 from runtime_support import INVITE_JSON, SCHEMES, SECRET_TOKEN, FakeServer, Invite, reply
 
 from generator import _runtime as rt
+from generator._runtime import resources
 
 GET = rt.Operation[Invite]("GET", "/invites/{id}", Invite, security=(("BearerAuth",),))
 
@@ -70,7 +71,7 @@ def test_capture_ends_with_the_wrapper(make_client):
     client, _ = make_client(reply(json=INVITE_JSON), credentials={"BearerAuth": SECRET_TOKEN})
     resource = Invites(client)
     rt.to_raw_response(resource.get)("i1")
-    assert rt._raw_capture.get() is None
+    assert resources._raw_capture.get() is None
     assert isinstance(resource.get("i1"), Invite)
 
 
@@ -84,14 +85,14 @@ async def test_async_to_raw_response(make_async_client):
     raw = await rt.async_to_raw_response(AsyncInvites(client).get)("i1")
     assert raw.status_code == 202
     assert raw.parsed.id == "i1"
-    assert rt._raw_capture.get() is None
+    assert resources._raw_capture.get() is None
 
 
 async def test_async_to_raw_response_propagates_errors(make_async_client):
     client, _ = make_async_client(reply(404), credentials={"BearerAuth": SECRET_TOKEN})
     with pytest.raises(rt.NotFoundError):
         await rt.async_to_raw_response(AsyncInvites(client).get)("i1")
-    assert rt._raw_capture.get() is None
+    assert resources._raw_capture.get() is None
 
 
 # ----------------------------------------------------------------------------- pagination

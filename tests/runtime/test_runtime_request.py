@@ -10,7 +10,7 @@ import httpx
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from runtime_support import BASE_URL, INVITE_JSON, FakeServer, Invite, NewInvite, Role, reply
+from runtime_support import BASE_URL, INVITE_JSON, FakeServer, Invite, NewInvite, Role, reply, settle
 
 from generator import _runtime as rt
 
@@ -160,3 +160,91 @@ def test_response_carries_status_headers_and_parsed_body(make_client):
     assert response.parsed == Invite(id="i1", email="a@example.com", role=Role.ADMIN, org_id="o1")
     assert json.loads(response.content) == INVITE_JSON
     assert "http_response" not in repr(response)
+
+
+# ----------------------------------------------------------------------------- caller input cannot retarget a call
+
+
+@pytest.mark.parametrize(
+    ("value", "sent"),
+    [
+        ("a; admin=true", "a%3B%20admin=true"),
+        ("x\r\nX-Evil: 1", "x%0D%0AX-Evil:%201"),
+        ('"quoted",\\', "%22quoted%22%2C%5C"),
+        ("caf\u00e9 100%", "caf%C3%A9%20100%25"),
+        ("plain-Value_1.2~!#$&'()*+/:<=>?@[]^`{|}", "plain-Value_1.2~!#$&'()*+/:<=>?@[]^`{|}"),
+    ],
+)
+async def test_cookie_values_are_encoded(make_any_client, value, sent):
+    client, server = make_any_client(reply(json=[INVITE_JSON]))
+    await settle(client.request(LIST, cookies={"session": value, "theme": "dark"}))
+    assert server.last.headers["cookie"] == f"session={sent}; theme=dark"
+
+
+SERVER_URLS = {
+    "host": "https://{tenant}.example.com/v1",
+    "port": "https://api.example.com:{port}/v1",
+    "path": "https://api.example.com/{version}/x",
+    "base": "https://api.example.com/{base}",
+    "scheme": "{scheme}://api.example.com",
+}
+SERVER_VARIABLES = {
+    "host": {"tenant": rt.ServerVariable("acme")},
+    "port": {"port": rt.ServerVariable("443")},
+    "path": {"version": rt.ServerVariable("v1")},
+    "base": {"base": rt.ServerVariable("api/v1")},
+    "scheme": {"scheme": rt.ServerVariable("https")},
+}
+
+
+def base_url(server: str, value: str) -> str:
+    (name,) = SERVER_VARIABLES[server]
+    return rt.resolve_base_url(None, "UNSET_BASE_URL", SERVER_URLS, server, SERVER_VARIABLES, {name: value})
+
+
+@pytest.mark.parametrize(
+    ("server", "value"),
+    [
+        ("host", "attacker.test#"),
+        ("host", "attacker.test/"),
+        ("host", "attacker.test?"),
+        ("host", "user@attacker.test"),
+        ("host", "attacker.test:80"),
+        ("host", "a..b"),
+        ("host", ""),
+        ("host", "-a"),
+        ("port", "80@attacker.test"),
+        ("path", "../admin"),
+        ("path", ".."),
+        ("path", "v2/admin"),
+        ("path", "v2?x=1"),
+        ("path", "v2#"),
+        ("path", "v%2F2"),
+        ("path", ""),
+        ("base", "api/../admin"),
+        ("base", "api//v2"),
+        ("scheme", "javascript:alert(1)//"),
+        ("scheme", "https://attacker.test/?"),
+    ],
+)
+def test_server_variables_without_enum_are_checked_by_position(server, value, monkeypatch):
+    monkeypatch.delenv("UNSET_BASE_URL", raising=False)
+    with pytest.raises(ValueError, match="is not valid as a"):
+        base_url(server, value)
+
+
+@pytest.mark.parametrize(
+    ("server", "value", "url"),
+    [
+        ("host", "eu-west", "https://eu-west.example.com/v1"),
+        ("host", "eu.west-2", "https://eu.west-2.example.com/v1"),
+        ("port", "8443", "https://api.example.com:8443/v1"),
+        ("path", "v2", "https://api.example.com/v2/x"),
+        ("path", "v2;beta=1", "https://api.example.com/v2;beta=1/x"),
+        ("base", "api/v2", "https://api.example.com/api/v2"),
+        ("scheme", "http", "http://api.example.com"),
+    ],
+)
+def test_server_variables_without_enum_take_values_that_fit_their_position(server, value, url, monkeypatch):
+    monkeypatch.delenv("UNSET_BASE_URL", raising=False)
+    assert base_url(server, value) == url

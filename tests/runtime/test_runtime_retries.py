@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import email.utils
 import logging
+import random
 
 import httpx
 import pytest
@@ -96,7 +97,7 @@ def test_read_error_for_post_is_retried_when_opted_in(make_client):
 
 
 def test_max_retries_is_respected_and_backoff_grows(make_client, monkeypatch):
-    monkeypatch.setattr(rt.random, "random", lambda: 0.0)
+    monkeypatch.setattr(random, "random", lambda: 0.0)
     client, server = make_client(reply(503), max_retries=4)
     with pytest.raises(rt.InternalServerError):
         client.request(op("GET"))

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Literal
 import httpx
 
 from ._runtime import (
+    DEFAULT_MAX_RESPONSE_BYTES,
     DEFAULT_TIMEOUT,
     AsyncClient,
     SecurityScheme,
@@ -65,6 +66,7 @@ class AkinonAppMaker(SyncClient):
         default_headers: Mapping[str, str] | None = None,
         http_client: httpx.Client | None = None,
         retry_non_idempotent: bool = False,
+        max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
         super().__init__(
             base_url=resolve_base_url(base_url, "AKINON_APPMAKER_BASE_URL", SERVERS, server),
@@ -79,6 +81,7 @@ class AkinonAppMaker(SyncClient):
             default_headers=default_headers,
             http_client=http_client,
             retry_non_idempotent=retry_non_idempotent,
+            max_response_bytes=max_response_bytes,
             user_agent="akinon-appmaker/1.0.0 (openapi-fragments)",
         )
 
@@ -116,6 +119,7 @@ class AsyncAkinonAppMaker(AsyncClient):
         default_headers: Mapping[str, str] | None = None,
         http_client: httpx.AsyncClient | None = None,
         retry_non_idempotent: bool = False,
+        max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
         super().__init__(
             base_url=resolve_base_url(base_url, "AKINON_APPMAKER_BASE_URL", SERVERS, server),
@@ -130,6 +134,7 @@ class AsyncAkinonAppMaker(AsyncClient):
             default_headers=default_headers,
             http_client=http_client,
             retry_non_idempotent=retry_non_idempotent,
+            max_response_bytes=max_response_bytes,
             user_agent="akinon-appmaker/1.0.0 (openapi-fragments)",
         )
 

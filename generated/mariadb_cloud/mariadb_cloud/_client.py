@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Literal
 import httpx
 
 from ._runtime import (
+    DEFAULT_MAX_RESPONSE_BYTES,
     DEFAULT_TIMEOUT,
     AsyncClient,
     SecurityScheme,
@@ -56,6 +57,7 @@ class MariaDBCloud(SyncClient):
         default_headers: Mapping[str, str] | None = None,
         http_client: httpx.Client | None = None,
         retry_non_idempotent: bool = False,
+        max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
         super().__init__(
             base_url=resolve_base_url(base_url, "MARIADB_CLOUD_BASE_URL", SERVERS, server),
@@ -69,6 +71,7 @@ class MariaDBCloud(SyncClient):
             default_headers=default_headers,
             http_client=http_client,
             retry_non_idempotent=retry_non_idempotent,
+            max_response_bytes=max_response_bytes,
             user_agent="mariadb-cloud/1.0 (openapi-fragments)",
         )
 
@@ -102,6 +105,7 @@ class AsyncMariaDBCloud(AsyncClient):
         default_headers: Mapping[str, str] | None = None,
         http_client: httpx.AsyncClient | None = None,
         retry_non_idempotent: bool = False,
+        max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
         super().__init__(
             base_url=resolve_base_url(base_url, "MARIADB_CLOUD_BASE_URL", SERVERS, server),
@@ -115,6 +119,7 @@ class AsyncMariaDBCloud(AsyncClient):
             default_headers=default_headers,
             http_client=http_client,
             retry_non_idempotent=retry_non_idempotent,
+            max_response_bytes=max_response_bytes,
             user_agent="mariadb-cloud/1.0 (openapi-fragments)",
         )
 

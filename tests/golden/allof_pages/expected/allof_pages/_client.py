@@ -12,7 +12,14 @@ from typing import TYPE_CHECKING, Literal
 
 import httpx
 
-from ._runtime import DEFAULT_TIMEOUT, AsyncClient, SecurityScheme, SyncClient, resolve_base_url
+from ._runtime import (
+    DEFAULT_MAX_RESPONSE_BYTES,
+    DEFAULT_TIMEOUT,
+    AsyncClient,
+    SecurityScheme,
+    SyncClient,
+    resolve_base_url,
+)
 
 if TYPE_CHECKING:
     from .resources.users import AsyncUsersResource, UsersResource
@@ -45,6 +52,7 @@ class AllofPages(SyncClient):
         default_headers: Mapping[str, str] | None = None,
         http_client: httpx.Client | None = None,
         retry_non_idempotent: bool = False,
+        max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
         super().__init__(
             base_url=resolve_base_url(base_url, "ALLOF_PAGES_BASE_URL", SERVERS, server),
@@ -56,6 +64,7 @@ class AllofPages(SyncClient):
             default_headers=default_headers,
             http_client=http_client,
             retry_non_idempotent=retry_non_idempotent,
+            max_response_bytes=max_response_bytes,
             user_agent="allof-pages/1 (openapi-fragments)",
         )
 
@@ -87,6 +96,7 @@ class AsyncAllofPages(AsyncClient):
         default_headers: Mapping[str, str] | None = None,
         http_client: httpx.AsyncClient | None = None,
         retry_non_idempotent: bool = False,
+        max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
         super().__init__(
             base_url=resolve_base_url(base_url, "ALLOF_PAGES_BASE_URL", SERVERS, server),
@@ -98,6 +108,7 @@ class AsyncAllofPages(AsyncClient):
             default_headers=default_headers,
             http_client=http_client,
             retry_non_idempotent=retry_non_idempotent,
+            max_response_bytes=max_response_bytes,
             user_agent="allof-pages/1 (openapi-fragments)",
         )
 

@@ -14,6 +14,7 @@ from ._client import AsyncAuthServers, AuthServers
 from ._errors import (
     APIConnectionError,
     APIError,
+    APIResponseTooLarge,
     APIStatusError,
     APITimeoutError,
     AuthenticationError,
@@ -35,6 +36,7 @@ __all__ = [
     "APIConnectionError",
     "APIError",
     "APIResponse",
+    "APIResponseTooLarge",
     "APIStatusError",
     "APITimeoutError",
     "AuthenticationError",

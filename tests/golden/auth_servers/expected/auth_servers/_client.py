@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Literal
 import httpx
 
 from ._runtime import (
+    DEFAULT_MAX_RESPONSE_BYTES,
     DEFAULT_TIMEOUT,
     AsyncClient,
     SecurityScheme,
@@ -87,6 +88,7 @@ class AuthServers(SyncClient):
         default_headers: Mapping[str, str] | None = None,
         http_client: httpx.Client | None = None,
         retry_non_idempotent: bool = False,
+        max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
         super().__init__(
             base_url=resolve_base_url(
@@ -110,6 +112,7 @@ class AuthServers(SyncClient):
             default_headers=default_headers,
             http_client=http_client,
             retry_non_idempotent=retry_non_idempotent,
+            max_response_bytes=max_response_bytes,
             user_agent="auth-servers/2.1.0 (openapi-fragments)",
         )
 
@@ -178,6 +181,7 @@ class AsyncAuthServers(AsyncClient):
         default_headers: Mapping[str, str] | None = None,
         http_client: httpx.AsyncClient | None = None,
         retry_non_idempotent: bool = False,
+        max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
         super().__init__(
             base_url=resolve_base_url(
@@ -201,6 +205,7 @@ class AsyncAuthServers(AsyncClient):
             default_headers=default_headers,
             http_client=http_client,
             retry_non_idempotent=retry_non_idempotent,
+            max_response_bytes=max_response_bytes,
             user_agent="auth-servers/2.1.0 (openapi-fragments)",
         )
 

@@ -6,6 +6,7 @@
     APIError                          base class of everything raised here
      +-- APIConnectionError           no response: DNS, refused, reset, ...
      |    +-- APITimeoutError         the request timed out
+     +-- APIResponseTooLarge          a body larger than max_response_bytes (decompressed)
      +-- MissingCredentialsError      raised before sending: no usable credential
      +-- ResponseValidationError      a 2xx body that does not match the spec
      +-- APIStatusError               any non-2xx response (.status_code, .headers, .body, .model)
@@ -25,6 +26,7 @@ status (for example ``ErrorResponse``), or None when none is declared or the bod
 from ._runtime import (
     APIConnectionError,
     APIError,
+    APIResponseTooLarge,
     APIStatusError,
     APITimeoutError,
     AuthenticationError,
@@ -42,6 +44,7 @@ from ._runtime import (
 __all__ = [
     "APIConnectionError",
     "APIError",
+    "APIResponseTooLarge",
     "APIStatusError",
     "APITimeoutError",
     "AuthenticationError",

@@ -15,6 +15,7 @@ from ._client import AsyncBodies, Bodies
 from ._errors import (
     APIConnectionError,
     APIError,
+    APIResponseTooLarge,
     APIStatusError,
     APITimeoutError,
     AuthenticationError,
@@ -51,6 +52,7 @@ __all__ = [
     "APIConnectionError",
     "APIError",
     "APIResponse",
+    "APIResponseTooLarge",
     "APIStatusError",
     "APITimeoutError",
     "AuthenticationError",

@@ -15,6 +15,7 @@ from ._client import AsyncNaming, Naming
 from ._errors import (
     APIConnectionError,
     APIError,
+    APIResponseTooLarge,
     APIStatusError,
     APITimeoutError,
     AuthenticationError,
@@ -47,6 +48,7 @@ __all__ = [
     "APIConnectionError",
     "APIError",
     "APIResponse",
+    "APIResponseTooLarge",
     "APIStatusError",
     "APITimeoutError",
     "AuthenticationError",

@@ -15,6 +15,7 @@ from ._client import AsyncNullability, Nullability
 from ._errors import (
     APIConnectionError,
     APIError,
+    APIResponseTooLarge,
     APIStatusError,
     APITimeoutError,
     AuthenticationError,
@@ -43,6 +44,7 @@ __all__ = [
     "APIConnectionError",
     "APIError",
     "APIResponse",
+    "APIResponseTooLarge",
     "APIStatusError",
     "APITimeoutError",
     "AuthenticationError",

@@ -15,6 +15,7 @@ from ._client import AsyncRealWorld, RealWorld
 from ._errors import (
     APIConnectionError,
     APIError,
+    APIResponseTooLarge,
     APIStatusError,
     APITimeoutError,
     AuthenticationError,
@@ -53,6 +54,7 @@ __all__ = [
     "APIConnectionError",
     "APIError",
     "APIResponse",
+    "APIResponseTooLarge",
     "APIStatusError",
     "APITimeoutError",
     "AuthenticationError",
