@@ -149,8 +149,8 @@ def sample(folder: Path, name: str, *, arguments: bool = False, limit: int = 5) 
 
 # Run inside the generated package: fill required arguments of simple types with plain values,
 # call each sampled operation through the raw-response wrapper and print one outcome per call.
-_CALLER = """
-import datetime, enum, inspect, json, sys, traceback, typing, uuid
+_CALLER = r"""
+import datetime, enum, inspect, json, re, sys, traceback, typing, uuid
 import {name}
 from {name}._errors import APIStatusError
 cls = getattr({name}, [n for n in {name}.__all__ if n.startswith("Async")][0][5:])
@@ -161,7 +161,41 @@ PLAIN = {{"str": "abc123", "int": 1, "float": 1.0, "bool": True,
          "uuid.UUID": uuid.UUID(int=1), "datetime.date": datetime.date(2024, 1, 2),
          "datetime.datetime": datetime.datetime(2024, 1, 2, tzinfo=datetime.timezone.utc)}}
 
-def value(annotation, namespace):
+SPEC = json.load(open("openapi.json", encoding="utf-8"))
+
+def lookup(ref):
+    node = SPEC
+    for part in ref[2:].split("/"):
+        node = node[part.replace("~1", "/").replace("~0", "~")]
+    return node
+
+def deref(node):
+    while isinstance(node, dict) and "$ref" in node:
+        node = lookup(node["$ref"])
+    return node
+
+# Values the spec gives for an operation's parameters (example, first enum value, default),
+# keyed by the Python argument the generated method sends under that wire name.
+def spec_values(resource, method):
+    kind = type(getattr(client, resource))
+    source = inspect.getsource(getattr(kind, method))
+    operation = getattr(sys.modules[kind.__module__], re.search(r"self\._request\(\s+(_\w+),", source).group(1))
+    item = SPEC["paths"][operation.path]
+    found = {{}}
+    for parameter in item.get("parameters", []) + item[operation.method.lower()].get("parameters", []):
+        parameter = deref(parameter)
+        schema = deref(parameter.get("schema") or {{}})
+        for candidate in (parameter.get("example"), schema.get("example"), *(schema.get("examples") or [])[:1],
+                          *(schema.get("enum") or [])[:1], schema.get("default")):
+            if candidate is not None:
+                found[parameter["name"]] = candidate
+                break
+    wire = re.findall(r'"([^"]+)": (\w+),', source)
+    return {{python: found[name] for name, python in wire if name in found}}
+
+def value(annotation, namespace, given):
+    if annotation in ("str", "int", "float", "bool") and type(given).__name__ == annotation:
+        return given
     if annotation in PLAIN:
         return PLAIN[annotation]
     kind = eval(annotation, namespace)
@@ -171,12 +205,29 @@ def value(annotation, namespace):
         return typing.get_args(kind)[0]
     raise LookupError(annotation)
 
+VALUE_CODES = {{"pattern", "format", "enum", "minLength", "maxLength", "minimum", "maximum"}}
+
+# A non-2xx answer: Prism refusing a made-up argument value, Prism failing its own generated
+# body (--errors), or any other status (a failure).
+def prism_verdict(exc):
+    try:
+        problem = json.loads(exc.body)
+        violations = problem.get("validation") or []
+    except (ValueError, AttributeError):
+        violations = []
+    if violations and all(v["location"][0] == "response" for v in violations):
+        return "prism body fault"
+    if violations and all(v["location"][0] != "response" and v["code"] in VALUE_CODES for v in violations):
+        return "refused value"
+    return "status %s" % exc.status_code
+
 outcomes = []
 for resource, method in {sample!r}:
     bound = getattr(getattr(client, resource), method)
     namespace = sys.modules[type(getattr(client, resource)).__module__].__dict__
     try:
-        kwargs = {{p.name: value(p.annotation, namespace)
+        given = spec_values(resource, method)
+        kwargs = {{p.name: value(p.annotation, namespace, given.get(p.name))
                   for p in inspect.signature(bound).parameters.values()
                   if p.default is inspect.Parameter.empty and p.kind is not p.VAR_KEYWORD}}
     except (LookupError, NameError):
@@ -185,7 +236,7 @@ for resource, method in {sample!r}:
         raw = getattr(getattr(client, resource).with_raw_response, method)(**kwargs, options={{"max_retries": 0}})
         outcomes.append(["decoded", resource, method, type(raw.parsed).__name__])
     except APIStatusError as exc:
-        outcomes.append(["status %s" % exc.status_code, resource, method, str(exc)[:300]])
+        outcomes.append([prism_verdict(exc), resource, method, exc.body.decode(errors="replace")[:600]])
     except Exception:
         outcomes.append(["error", resource, method, traceback.format_exc()[-1500:]])
 print(json.dumps(outcomes))
@@ -197,7 +248,11 @@ def call_sample(
 ) -> tuple[subprocess.CompletedProcess[str], list[list[str]]]:
     """Call ``operations`` through the generated client against Prism (``-d``; ``--errors`` when
     ``errors``) serving the generated ``openapi.json``; return the probe and its outcomes:
-    ``[outcome, resource, method, detail]`` with outcome ``decoded``, ``status NNN`` or ``error``.
+    ``[outcome, resource, method, detail]``.  Outcomes: ``decoded``; ``refused value`` (Prism
+    refused a made-up argument: only pattern/format/enum/length/range violations of the request);
+    ``prism body fault`` (with ``--errors``: the body Prism generated breaks the spec by Prism's own
+    validator, e.g. formats ``byte`` or ``url``; nothing reached the client to decode); ``status
+    NNN`` (any other non-2xx); ``error`` (anything raised, decoding errors included).
     Required arguments of plain types get plain values; operations needing others are left out.
     """
     with run_prism(folder / "openapi.json", seed=7, errors=errors) as base_url:
