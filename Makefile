@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
 PRISM := tests/prism/node_modules/.installed
 
-.PHONY: generate check test test-big test-fast bench clean
+.PHONY: generate check test test-big test-corpus test-fast bench clean
 
 $(INSTALLED): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -25,15 +25,20 @@ check: $(INSTALLED)
 
 # The whole suite: unit, golden, runtime, type checks (mypy, pyright), black, Prism contract tests.
 test: $(INSTALLED) $(PRISM)
-	$(PY) -m pytest -m "not big"
+	$(PY) -m pytest -m "not big and not corpus"
 
 # The large real specs (OpenAI, Discord, Box): split, generate, import, mypy --strict, Prism sample.
 test-big: $(INSTALLED) $(PRISM)
 	$(PY) -m pytest -m big tests/big
 
+# The corpus of real public specs (tests/data/corpus/SOURCES.md): import-spec, generate with
+# default settings, import, mypy --strict, pyright strict, operation count, Prism sample.
+test-corpus: $(INSTALLED) $(PRISM)
+	$(PY) -m pytest -m corpus tests/corpus
+
 # Everything but the slow type-checker and Prism tests.
 test-fast: $(INSTALLED)
-	$(PY) -m pytest -m "not slow and not big"
+	$(PY) -m pytest -m "not slow and not big and not corpus"
 
 # Benchmarks side by side with the peers; writes docs/benchmarks.md (see bench/README.md).
 bench: $(INSTALLED)

@@ -91,11 +91,15 @@ def free_port() -> int:
         return port
 
 
-def prism_command(spec: Path, port: int, *, seed: int | None, dynamic: bool) -> list[str]:
+def prism_command(
+    spec: Path, port: int, *, seed: int | None, dynamic: bool, errors: bool = False
+) -> list[str]:
     """Build the ``prism mock`` command line."""
     command = [str(PRISM_BIN), "mock", "-h", HOST, "-p", str(port)]
     if dynamic:
         command.append("-d")
+    if errors:
+        command.append("--errors")
     if seed is not None:
         command += ["--seed", str(seed)]
     command.append(str(spec))
@@ -180,14 +184,14 @@ def _stop(proc: subprocess.Popen[bytes]) -> None:
 
 
 def _start(
-    spec: Path, *, seed: int | None, dynamic: bool, log_path: Path
+    spec: Path, *, seed: int | None, dynamic: bool, errors: bool, log_path: Path
 ) -> tuple[subprocess.Popen[bytes], int]:
     """Start Prism on a free port and wait until it is ready; return (process, port)."""
     for attempt in range(1, _PORT_ATTEMPTS + 1):
         port = free_port()
         with log_path.open("wb") as log:
             proc = subprocess.Popen(
-                prism_command(spec, port, seed=seed, dynamic=dynamic),
+                prism_command(spec, port, seed=seed, dynamic=dynamic, errors=errors),
                 stdin=subprocess.DEVNULL,
                 stdout=log,
                 stderr=subprocess.STDOUT,
@@ -205,10 +209,13 @@ def _start(
 
 
 @contextlib.contextmanager
-def run_prism(spec: Path, *, seed: int | None = 1, dynamic: bool = True) -> Iterator[str]:
+def run_prism(
+    spec: Path, *, seed: int | None = 1, dynamic: bool = True, errors: bool = False
+) -> Iterator[str]:
     """Run ``prism mock`` on ``spec`` and yield its base URL ``http://127.0.0.1:PORT``.
 
-    ``dynamic`` passes ``-d``; ``seed`` passes ``--seed`` (None: unseeded).
+    ``dynamic`` passes ``-d``; ``seed`` passes ``--seed`` (None: unseeded); ``errors`` passes
+    ``--errors`` (a response violating the spec becomes a 500 problem response).
     Prism runs in its own process group and is always stopped on exit, also
     when the with-block raises.  Raises RuntimeError if Prism is not
     installed, exits early or does not answer within STARTUP_TIMEOUT.
@@ -222,7 +229,7 @@ def run_prism(spec: Path, *, seed: int | None = 1, dynamic: bool = True) -> Iter
     os.close(fd)
     log_path = Path(log_name)
     try:
-        proc, port = _start(spec, seed=seed, dynamic=dynamic, log_path=log_path)
+        proc, port = _start(spec, seed=seed, dynamic=dynamic, errors=errors, log_path=log_path)
         try:
             yield f"http://{HOST}:{port}"
         finally:

@@ -213,6 +213,23 @@ def test_prefer_dynamic_false_gives_static_placeholder(base_url: str, client: ht
     }
 
 
+@pytest.mark.parametrize("errors", [False, True], ids=["plain", "errors"])
+def test_errors_turns_a_response_breaking_the_spec_into_a_500(
+    errors: bool, tmp_path: Path, client: httpx.Client
+) -> None:
+    spec = make_spec()
+    bad = {"id": "not-an-integer", "name": "n", "price": 1}
+    spec["paths"]["/items/{id}"]["get"]["responses"]["200"]["content"]["application/json"]["example"] = bad
+    with run_prism(write_spec(tmp_path, spec), dynamic=False, errors=errors) as url:
+        response = client.get(f"{url}/items/42", headers=API_KEY)
+    if errors:
+        assert response.status_code == 500
+        assert response.headers["content-type"].startswith("application/problem+json")
+    else:
+        assert response.status_code == 200 and response.json() == bad
+        assert json.loads(response.headers["sl-violations"])[0]["location"][0] == "response"
+
+
 def _spy_on_popen(monkeypatch: pytest.MonkeyPatch) -> list[subprocess.Popen[Any]]:
     started: list[subprocess.Popen[Any]] = []
     real_popen = subprocess.Popen
