@@ -9,7 +9,7 @@ diagnostics and raise one :class:`SpecError` holding all of them, sorted by (fil
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 __all__ = [
@@ -78,6 +78,11 @@ class SpecError(Exception):
     def __init__(self, diagnostics: Iterable[Diagnostic]) -> None:
         self.diagnostics: Sequence[Diagnostic] = tuple(sorted(set(diagnostics)))
         super().__init__("\n".join(d.format() for d in self.diagnostics))
+
+
+def strictly(diagnostics: Iterable[Diagnostic], strict: bool) -> list[Diagnostic]:
+    """``diagnostics`` with every warning an error when ``strict`` (``--strict``)."""
+    return [replace(d, severity="error") if strict else d for d in diagnostics]
 
 
 def raise_if_errors(diagnostics: Iterable[Diagnostic]) -> None:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from generator.spec.config import ProviderConfig
-from generator.diagnostics import Diagnostic, SpecError
+from generator.diagnostics import Diagnostic, SpecError, raise_if_errors, strictly
 from generator.emit.format import format_sources
 from generator.model.history import NameHistory
 from generator.model.ir import Package
@@ -39,16 +39,11 @@ def load_valid_spec(specs_dir: Path, name: str, *, strict: bool = False) -> Vali
     """Load, normalize quirks, merge and validate provider ``name``."""
     source = load_provider(specs_dir, name)
     fragments, findings = apply_quirks(source.fragments, strict=strict)
-    warnings = [*source.warnings, *findings]
-    if strict:
-        warnings = [Diagnostic(w.origin, w.message, w.hint, "error") for w in warnings]
-    errors = [w for w in warnings if w.severity == "error"]
-    if errors:
-        raise SpecError(errors)
+    warnings = strictly([*source.warnings, *findings], strict)
+    raise_if_errors(warnings)
     merged = merge(fragments, source.config.prefer)
-    warnings += merged.warnings
-    if strict and merged.warnings:
-        raise SpecError([Diagnostic(w.origin, w.message, w.hint, "error") for w in merged.warnings])
+    warnings += strictly(merged.warnings, strict)
+    raise_if_errors(warnings)
     problems = validate(merged)
     if problems:
         raise SpecError(problems)
@@ -77,12 +72,8 @@ def build_package(
     report("building the model", 0, 0)
     package = normalize(spec.merged, spec.config, history)
     if package.warnings:
-        decided = [
-            Diagnostic(w.origin, w.message, w.hint, "error" if strict else w.severity)
-            for w in package.warnings
-        ]
-        if strict:
-            raise SpecError(decided)
+        decided = strictly(package.warnings, strict)
+        raise_if_errors(decided)
         spec = replace(spec, warnings=tuple(sorted({*spec.warnings, *decided})))
     report("rendering", 0, 0)
     files = render(package)

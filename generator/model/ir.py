@@ -97,7 +97,6 @@ class Pager:
     method: str
     is_page: bool  # page-number style; else cursor style
     param: str  # the Python name of the page or cursor argument
-    start: str  # Python source of the first page number / cursor
     items: str  # Python attribute of the page model holding the items
     next: str  # Python attribute: has-next flag (page) or next cursor (cursor)
     item_annotation: str
@@ -144,8 +143,6 @@ class Resource:
     doc: str
     imports: tuple[str, ...]
     operations: tuple[Operation, ...]
-    has_deprecated: bool
-    has_pager: bool
 
 
 @dataclass(frozen=True, slots=True)

@@ -34,7 +34,7 @@ from generator.spec.config import ProviderConfig, parse_config
 from generator.diagnostics import Diagnostic, Origin, SpecError, split_pointer
 from generator.spec.merge import Merged
 from generator.model.ir import ServerVariable
-from generator.model.normalize import servers_of
+from generator.model.client import servers_of
 from generator.model.operations import collect_operations, name_operations
 from generator.model.schemas import FORMATS, SchemaBuilder
 from generator.spec.views import choose_media, follow, merge_all_of, resolve

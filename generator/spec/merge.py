@@ -32,7 +32,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from generator.diagnostics import Diagnostic, Origin, SpecError, join_pointer
+from generator.diagnostics import Diagnostic, Origin, join_pointer, raise_if_errors
 from generator.spec.load import Fragment
 from generator.spec.quirks import HTTP_METHODS
 from generator.spec.views import MISSING, first_difference, without_docs
@@ -295,8 +295,7 @@ def merge(fragments: Sequence[Fragment], prefer: Sequence[str] = ()) -> Merged:
         out["webhooks"] = webhooks
     if components:
         out["components"] = {section: components[section] for section in sorted(components)}
-    if any(e.severity == "error" for e in errors):
-        raise SpecError([e for e in errors if e.severity == "error"])
+    raise_if_errors(errors)
     ordered = {key: out[key] for key in _ROOT_ORDER if key in out}
     ordered.update({key: out[key] for key in sorted(out) if key not in ordered})
     return Merged(ordered, origins, tuple(sorted(errors)))

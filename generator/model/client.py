@@ -1,0 +1,131 @@
+"""The client of the IR: credentials (security schemes), servers and their variables (part of
+``normalize``)."""
+
+from typing import Any
+
+from generator.diagnostics import Diagnostic, join_pointer
+from generator.model.collect import spec_text
+from generator.model.ir import (
+    Scheme,
+    Server,
+    ServerArgument,
+    ServerVariable,
+)
+from generator.model.names import snake, words
+from generator.spec.merge import Merged
+
+_CLIENT_ARGUMENTS = frozenset({"base_url", "server", "timeout", "total_timeout", "max_retries", "default_headers",
+                               "http_client", "retry_non_idempotent", "max_response_bytes", "self", "super",
+                               "resolve_base_url", "resolve_basic", "resolve_credential"})  # fmt: skip
+
+
+def _preferred_arguments(name: str, scheme: dict[str, Any]) -> tuple[str, ...]:
+    kind, http = scheme.get("type"), str(scheme.get("scheme", "")).lower()
+    if kind == "apiKey":
+        argument = snake(str(scheme.get("name", name)))
+        return (argument.removeprefix("x_") or argument,)
+    if kind == "http" and http == "basic":
+        return ("username", "password")
+    return ("bearer_token",) if kind == "http" else ("access_token",)
+
+
+def schemes_of(
+    document: dict[str, Any], env_prefix: str, errors: list[Diagnostic], merged: Merged
+) -> tuple[Scheme, ...]:
+    declared = (document.get("components") or {}).get("securitySchemes") or {}
+    preferred = {
+        name: _preferred_arguments(name, s) for name, s in sorted(declared.items()) if isinstance(s, dict)
+    }
+    counts: dict[str, int] = {}
+    for arguments in preferred.values():
+        for argument in arguments:
+            counts[argument] = counts.get(argument, 0) + 1
+    schemes = []
+    for name, arguments in preferred.items():
+        scheme = declared[name]
+        kind = {"apiKey": "apiKey", "http": "basic" if str(scheme.get("scheme", "")).lower() == "basic" else "bearer"}.get(
+            scheme.get("type"), "bearer")  # fmt: skip
+        if scheme.get("type") == "http" and str(scheme.get("scheme", "")).lower() not in ("basic", "bearer"):
+            errors.append(Diagnostic(merged.origin_of(f"/components/securitySchemes/{name}/scheme"),
+                                     f"http scheme {scheme.get('scheme')!r} is not supported", hint="supported: basic, bearer"))  # fmt: skip
+        if any(counts[a] > 1 or a in _CLIENT_ARGUMENTS for a in arguments):
+            arguments = tuple(
+                f"{snake(name)}_{a}" if len(arguments) > 1 else snake(name, _CLIENT_ARGUMENTS)
+                for a in arguments
+            )
+        env = tuple(f"{env_prefix}_{a.upper()}" for a in arguments)
+        schemes.append(Scheme(name, kind, str(scheme.get("in", "header")), str(scheme.get("name", "")),
+                              arguments, env, spec_text(scheme.get("description")), kind == "basic"))  # fmt: skip
+    errors += _argument_clashes(schemes, merged)
+    return tuple(schemes)
+
+
+def _argument_clashes(schemes: list[Scheme], merged: Merged) -> list[Diagnostic]:
+    """Two schemes whose credentials would be one client argument (the fallback names clash too)."""
+    found = []
+    owners: dict[str, str] = {}
+    for scheme in schemes:
+        where = merged.origin_of(join_pointer("components", "securitySchemes", scheme.name))
+        for argument in scheme.arguments:
+            first = owners.setdefault(argument, scheme.name)
+            if first != scheme.name:
+                found.append(Diagnostic(where, f"security schemes {first!r} and {scheme.name!r} both take the "
+                                        f"client argument {argument!r}", hint="rename one of the security schemes"))  # fmt: skip
+    return found
+
+
+def servers_of(document: dict[str, Any]) -> tuple[Server, ...]:
+    """The named servers of a document (used by the client and by diff-api)."""
+    servers = []
+    used: set[str] = set()
+    declared = [(i, s) for i, s in enumerate(document.get("servers") or []) if isinstance(s, dict)]
+    for index, (position, server) in enumerate(declared):
+        template = url = str(server.get("url", ""))
+        variables = []
+        for variable, spec in (server.get("variables") or {}).items():
+            spec = spec if isinstance(spec, dict) else {}
+            default = spec_text(str(spec.get("default", "")))
+            url = url.replace("{" + variable + "}", default)
+            enum = tuple(
+                spec_text(str(v)) for v in spec.get("enum") or [] if isinstance(v, (str, int, float))
+            )
+            pointer = join_pointer("servers", str(position), "variables", variable)
+            variables.append(
+                ServerVariable(variable, default, enum, spec_text(spec.get("description")), pointer)
+            )
+        label = [
+            w
+            for w in words(spec_text(server.get("description")))
+            if w.lower() not in ("server", "environment", "api")
+        ]
+        name = snake("_".join(label[:3])) if label else ("default" if index == 0 else f"server_{index + 1}")
+        name = name if name not in used else f"{name}_{index + 1}"
+        used.add(name)
+        servers.append(Server(name, url, spec_text(server.get("description")), template, tuple(variables)))
+    return tuple(servers) or (Server("default", "", "No server is declared: pass base_url.", ""),)
+
+
+def server_arguments(
+    servers: tuple[Server, ...], schemes: tuple[Scheme, ...], merged: Merged, errors: list[Diagnostic]
+) -> tuple[ServerArgument, ...]:
+    """One client argument per server variable name, typed by the values its servers allow."""
+    declared: dict[str, list[ServerVariable]] = {}
+    for variable in (v for server in servers for v in server.variables):
+        declared.setdefault(variable.name, []).append(variable)
+    taken = _CLIENT_ARGUMENTS | {a for s in schemes for a in s.arguments} | {"ServerName"}
+    found: dict[str, ServerArgument] = {}
+    for name in sorted(declared):
+        argument = snake(name, frozenset(taken))
+        if argument in found:
+            errors.append(Diagnostic(merged.origin_of(declared[name][0].pointer), f"server variables {found[argument].variable!r} "
+                                     f"and {name!r} both map to the client argument {argument!r}",
+                                     hint="rename one of the server variables"))  # fmt: skip
+            continue
+        variants = declared[name]
+        values = list(dict.fromkeys(v for variable in variants for v in variable.enum))
+        literal = all(variable.enum for variable in variants)
+        annotation = f"Literal[{', '.join(repr(v) for v in values)}]" if literal else "str"
+        defaults = ", ".join(dict.fromkeys(repr(v.default) for v in variants))
+        doc = next((v.doc for v in variants if v.doc), "") or f"the server URL's ``{{{name}}}``"
+        found[argument] = ServerArgument(argument, name, annotation, f"{doc} (default {defaults})")
+    return tuple(found[a] for a in sorted(found))
