@@ -531,3 +531,25 @@ components:
         "specs/acme/a.yaml#/components/schemas/Flag/properties/on/default: warning: default 'false' is not allowed "
         "by its own schema; moved to 'x-default' (also in 2 other fragments)",
     ]
+
+
+# -- issue 15.4: request ids --------------------------------------------------------------------
+
+
+def test_status_errors_and_raw_responses_carry_the_request_id(generated_package: Generate) -> None:
+    declared = {"description": "OK", "headers": {"Twilio-Request-Id": {"schema": {"type": "string"}}},
+                "content": {"application/json": {"schema": {"type": "object"}}}}  # fmt: skip
+    operation = _get({"type": "object"})
+    operation["get"]["responses"] = {"200": declared, "404": {"description": "missing"}}
+    package = generated_package({"a.json": _doc({"/things": operation})})
+    fails = _replying({"error": "no"}, status=404, headers={"x-request-id": "req_123"})
+    with pytest.raises(package.NotFoundError) as error:
+        _client(package, fails, []).things.fetch()
+    assert error.value.request_id == "req_123" and "(request id req_123)" in str(error.value)
+    answers = _replying({}, headers={"Twilio-Request-Id": "RQ9"})  # declared by the spec
+    raw = _client(package, answers, []).things.with_raw_response.fetch()
+    assert raw.request_id == "RQ9"
+    plain = _client(package, _replying({"error": "no"}, status=404), [])
+    with pytest.raises(package.NotFoundError) as error:
+        plain.things.fetch()
+    assert error.value.request_id is None and "request id" not in str(error.value)

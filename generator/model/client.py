@@ -1,6 +1,7 @@
 """The client of the IR: credentials (security schemes), servers and their variables (part of
 ``normalize``)."""
 
+import re
 from typing import Any
 
 from generator.diagnostics import Diagnostic, join_pointer
@@ -13,6 +14,7 @@ from generator.model.ir import (
 )
 from generator.model.names import snake, words
 from generator.spec.merge import Merged
+from generator.spec.views import follow
 
 _CLIENT_ARGUMENTS = frozenset({"base_url", "server", "timeout", "total_timeout", "max_retries", "default_headers",
                                "http_client", "retry_non_idempotent", "max_response_bytes", "self", "super",
@@ -129,3 +131,27 @@ def server_arguments(
         doc = next((v.doc for v in variants if v.doc), "") or f"the server URL's ``{{{name}}}``"
         found[argument] = ServerArgument(argument, name, annotation, f"{doc} (default {defaults})")
     return tuple(found[a] for a in sorted(found))
+
+
+_REQUEST_ID = re.compile(r"(?:x-)?(?:[a-z0-9]+-)?(?:request|req|trace|correlation)-?id", re.IGNORECASE)
+_RUNTIME_REQUEST_ID_HEADERS = ("x-request-id", "request-id")  # the runtime's REQUEST_ID_HEADERS
+
+
+def request_id_headers_of(document: dict[str, Any]) -> tuple[str, ...]:
+    """Response headers the spec declares that carry the server's id of a request
+    (``X-Amzn-RequestId``, ``Twilio-Request-Id``, ``X-Correlation-ID``), besides the runtime's
+    defaults; sorted, lower-cased."""
+    responses: list[Any] = []
+    for item in (document.get("paths") or {}).values():
+        for operation in item.values() if isinstance(item, dict) else ():
+            if isinstance(operation, dict) and isinstance(operation.get("responses"), dict):
+                responses += operation["responses"].values()
+    components = document.get("components") or {}
+    responses += (components.get("responses") or {}).values() if isinstance(components, dict) else []
+    found = set()
+    for response in responses:
+        headers = follow(document, response).node.get("headers") if isinstance(response, dict) else None
+        for name in headers if isinstance(headers, dict) else ():
+            if _REQUEST_ID.fullmatch(str(name)) and str(name).lower() not in _RUNTIME_REQUEST_ID_HEADERS:
+                found.add(str(name).lower())
+    return tuple(sorted(found))

@@ -208,6 +208,7 @@ class Client:
     has_basic: bool
     has_credential: bool  # a scheme other than basic
     server_arguments: tuple[ServerArgument, ...] = ()
+    request_id_headers: tuple[str, ...] = ()  # besides the runtime's REQUEST_ID_HEADERS, from the spec
 
 
 @dataclass(frozen=True, slots=True)

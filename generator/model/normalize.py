@@ -21,7 +21,7 @@ from generator.model.clashes import (
     reserved_names,
     top_level_names,
 )
-from generator.model.client import schemes_of, server_arguments, servers_of
+from generator.model.client import request_id_headers_of, schemes_of, server_arguments, servers_of
 from generator.model.collect import collect, spec_text
 from generator.model.history import NameHistory, dump_history
 from generator.model.ir import (
@@ -61,7 +61,8 @@ def normalize(merged: Merged, config: ProviderConfig, history: NameHistory | Non
     servers = servers_of(document)
     client = Client(config.client, "Async" + config.client, config.env_prefix, schemes, servers,
                     resources_of(specs, document, config), any(s.is_basic for s in schemes),
-                    any(not s.is_basic for s in schemes), server_arguments(servers, schemes, merged, errors))  # fmt: skip
+                    any(not s.is_basic for s in schemes), server_arguments(servers, schemes, merged, errors),
+                    request_id_headers_of(document))  # fmt: skip
     errors += reserved_names(specs, client) + client_name_clashes(config, client)
     errors += long_module_names(modules, specs, client) + pager_clashes(client)
     example = _example(client, config, errors)

@@ -244,7 +244,7 @@ RUNTIME_NAMES = frozenset({"AsyncResource", "Operation", "RequestOptions", "Sync
 # Names the package's _client.py and __init__.py define or import besides the client classes.
 CLIENT_MODULE_NAMES = frozenset({"SyncClient", "AsyncClient", "SecurityScheme", "Mapping", "Literal",
                                   "ServerName", "SERVERS", "SERVER_VARIABLES", "ServerVariable", "SECURITY_SCHEMES",
-                                  "DEFAULT_TIMEOUT", "DEFAULT_MAX_RESPONSE_BYTES", "TYPE_CHECKING", "functools",
+                                  "DEFAULT_TIMEOUT", "DEFAULT_MAX_RESPONSE_BYTES", "REQUEST_ID_HEADERS", "TYPE_CHECKING", "functools",
                                   "httpx", "importlib"})  # fmt: skip
 
 

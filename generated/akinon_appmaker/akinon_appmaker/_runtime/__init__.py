@@ -91,6 +91,7 @@ from .errors import (
     NotFoundError,
     PermissionDeniedError,
     RateLimitError,
+    REQUEST_ID_HEADERS,
     ResponseValidationError,
     UnprocessableEntityError,
 )
@@ -119,6 +120,7 @@ __all__ = [
     "APIResponse",
     "DEFAULT_TIMEOUT",
     "DEFAULT_MAX_RESPONSE_BYTES",
+    "REQUEST_ID_HEADERS",
     "SyncClient",
     "AsyncClient",
     "SyncResource",

@@ -57,8 +57,10 @@ from .errors import (
     APITimeoutError,
     InternalServerError,
     MissingCredentialsError,
+    REQUEST_ID_HEADERS,
     ResponseValidationError,
     STATUS_ERRORS,
+    request_id_of,
 )
 from .resources import AsyncResource, SyncResource
 from .transport import (
@@ -95,8 +97,10 @@ class BaseClient(Generic[_HttpT]):
         user_agent: str = "openapi-fragments-client",
         total_timeout: float | None = None,
         max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
+        request_id_headers: Sequence[str] = REQUEST_ID_HEADERS,
     ) -> None:
         self._base_url = base_url
+        self._request_id_headers = tuple(request_id_headers)
         self._total_timeout = total_timeout
         self._max_response_bytes = max_response_bytes
         self._schemes = dict(schemes)
@@ -322,7 +326,8 @@ class BaseClient(Generic[_HttpT]):
         if not response.is_success:
             raise self._status_error(op, response)
         parsed = cast("_T", self._parse_body(op, response))
-        return APIResponse(parsed, response.status_code, response.headers, response)
+        request_id = request_id_of(response.headers, self._request_id_headers)
+        return APIResponse(parsed, response.status_code, response.headers, response, request_id)
 
     def _parse_body(self, op: Operation[Any], response: httpx.Response) -> Any:
         if op.response in (None, bytes, str):
@@ -348,8 +353,10 @@ class BaseClient(Generic[_HttpT]):
         cls = STATUS_ERRORS.get(code, InternalServerError if code >= 500 else APIStatusError)
         where = self._describe(response.request)
         status = f"{code} {response.reason_phrase}".rstrip()
-        message = f"{status} for {where}{excerpt(response.content, self._secrets.get())}"
-        return cls(message, response=response, model=error_model(op.errors, response))
+        request_id = request_id_of(response.headers, self._request_id_headers)
+        shown = f" (request id {self._scrub(request_id)})" if request_id else ""
+        message = f"{status} for {where}{shown}{excerpt(response.content, self._secrets.get())}"
+        return cls(message, response=response, model=error_model(op.errors, response), request_id=request_id)
 
     def _transport_error(
         self,

@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import httpx
@@ -49,20 +50,39 @@ class ResponseValidationError(APIError):
         self.response = response
 
 
+# Response headers carrying the server's id of a request; a package adds those its spec declares.
+REQUEST_ID_HEADERS = ("x-request-id", "request-id")
+
+
+def request_id_of(headers: httpx.Headers, names: Sequence[str]) -> str | None:
+    """The first of ``names`` that ``headers`` has, printable and at most 200 characters."""
+    for name in names:
+        value: str | None = headers.get(name)
+        if value:
+            return (
+                value[:200] if value.isprintable() else value.encode("unicode_escape").decode("ascii")[:200]
+            )
+    return None
+
+
 class APIStatusError(APIError):
     """The server answered with a non-2xx status.
 
     ``model`` is the body decoded into the declared error type, or ``None``
-    when no type is declared or the body does not match it.
+    when no type is declared or the body does not match it; ``request_id`` is the server's id of
+    the request (from the first of the client's request id headers it sent), also in the message.
     """
 
-    def __init__(self, message: str, *, response: httpx.Response, model: Any) -> None:
+    def __init__(
+        self, message: str, *, response: httpx.Response, model: Any, request_id: str | None = None
+    ) -> None:
         super().__init__(message)
         self.response = response
         self.status_code = response.status_code
         self.headers = response.headers
         self.body = response.content
         self.model = model
+        self.request_id = request_id  # the server's id of the request (REQUEST_ID_HEADERS), for support
 
 
 class BadRequestError(APIStatusError):

@@ -181,6 +181,7 @@ class APIResponse(Generic[_T]):
     status_code: int
     headers: httpx.Headers
     http_response: httpx.Response = field(repr=False)
+    request_id: str | None = None  # the server's id of this request (REQUEST_ID_HEADERS), for support
 
     @property
     def content(self) -> bytes:
