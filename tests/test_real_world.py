@@ -553,3 +553,24 @@ def test_status_errors_and_raw_responses_carry_the_request_id(generated_package:
     with pytest.raises(package.NotFoundError) as error:
         plain.things.fetch()
     assert error.value.request_id is None and "request id" not in str(error.value)
+
+
+def test_a_new_identical_inline_schema_in_an_operation_joins_the_established_class(tmp_path: Any) -> None:
+    """Identical inline schemas of one operation are one class named by the use that sorts
+    first; a new use that sorts earlier (a request body next to the response) must not rename it."""
+    status = "{type: object, properties: {status: {type: string, enum: [a, b]}}}"
+    response = (
+        f"responses: {{'200': {{description: ok, content: {{application/json: {{schema: {status}}}}}}}}}"
+    )
+    body = f"requestBody: {{content: {{application/json: {{schema: {status}}}}}}}"
+
+    def spec(*parts: str) -> str:
+        inner = "\n".join(f"      {p}" for p in parts)
+        return f"openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\npaths:\n  /things:\n    post:\n      operationId: fetch\n      tags: [things]\n{inner}\n"
+
+    _, before, after, _ = _generate_twice(tmp_path, spec(response), spec(body, response))
+    models = sorted(name for name in after if name.startswith("acme/models/"))
+    assert models == sorted(name for name in before if name.startswith("acme/models/"))  # no new class
+    assert "class FetchResponse(" in after["acme/models/fetch_response.py"].decode()
+    assert "class FetchResponseStatus(" in after["acme/models/fetch_response_status.py"].decode()
+    assert "body=FetchResponse(status=status)" in after["acme/resources/things.py"].decode()

@@ -87,15 +87,14 @@ class SchemaBuilder:
 
     merged: Merged
     overrides: Mapping[str, str]
+    # (scope, canonical inline schema) -> name, from the first pass (normalize's collect)
     preferred: Mapping[str, str] = field(default_factory=dict)
-    property_names: Mapping[str, Mapping[str, str]] = field(
-        default_factory=dict
-    )  # class -> wire -> attribute
-    history: NameHistory = field(default_factory=NameHistory)
+    # provider.yaml properties: class -> wire name -> attribute
+    property_names: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    history: NameHistory = field(default_factory=NameHistory)  # names.json: the names already given
     places: dict[str, str] = field(default_factory=dict)  # class name -> pointer it was first built at
-    _reserved: dict[str, str] = field(
-        default_factory=dict
-    )  # names.json: inline class -> its pointer  # (scope, canonical inline schema) -> name
+    _reserved: dict[str, str] = field(default_factory=dict)  # names.json: inline class -> its pointer
+    _established_keys: dict[str, str] | None = None  # names.json: (scope, canonical) -> inline class
     candidates: dict[str, set[str]] = field(default_factory=dict)
     classes: dict[str, ModelSpec | EnumSpec] = field(default_factory=dict)
     owners: dict[str, str] = field(default_factory=dict)  # class name -> canonical or #ref
@@ -349,7 +348,19 @@ class SchemaBuilder:
         # component (/components/schemas/<name>): what another endpoint adds cannot rename them.
         key = "/".join(pointer.split("/")[:4]) + " " + self._canonical(schema)
         self.candidates.setdefault(key, set()).add(hint)
-        return self.preferred.get(key, hint)
+        return self._established().get(key) or self.preferred.get(key, hint)
+
+    def _established(self) -> dict[str, str]:
+        """names.json's inline classes by (scope, canonical schema), as ``_inline_name`` keys them:
+        a new use of an identical schema in that scope joins the established class."""
+        if self._established_keys is None:
+            self._established_keys = {}
+            for place, name in sorted(self.history.inline.items()):
+                there = resolve(self.merged.document, place)
+                if isinstance(there, dict):
+                    key = "/".join(place.split("/")[:4]) + " " + self._canonical(self.flatten(there))
+                    self._established_keys.setdefault(key, name)
+        return self._established_keys
 
     def _register(self, name: str, owner: str, schema: dict[str, Any], pointer: str) -> str:
         """Build the class ``name`` for ``owner`` once; return the name it got. A name another
@@ -360,7 +371,7 @@ class SchemaBuilder:
             return name
         if previous is not None and previous.startswith("#") and owner.startswith("#"):
             return name  # two components: named apart by _component_class_names
-        if previous is None and self._reserved_elsewhere(name, pointer):
+        if previous is None and self._reserved_elsewhere(name, pointer, owner):
             previous = "reserved"  # names.json gives it to a schema still in the document
         if previous is not None:
             first = self.classes[name].origin if name in self.classes else self.origin(self._reserved[name])
@@ -382,10 +393,14 @@ class SchemaBuilder:
             self.classes[name] = self._model_spec(name, schema, pointer)
         return name
 
-    def _reserved_elsewhere(self, name: str, pointer: str) -> bool:
-        """Whether names.json gives ``name`` to the inline schema at another pointer that exists."""
+    def _reserved_elsewhere(self, name: str, pointer: str, owner: str) -> bool:
+        """Whether names.json gives ``name`` to the inline schema at another pointer that still
+        exists and is another schema (an identical one there is this very class)."""
         place = self._reserved.get(name)
-        return place is not None and place != pointer and resolve(self.merged.document, place) is not MISSING
+        if place is None or place == pointer:
+            return False
+        there = resolve(self.merged.document, place)
+        return isinstance(there, dict) and self._canonical(self.flatten(there)) != owner
 
     def _enum_spec(self, name: str, schema: dict[str, Any], pointer: str) -> EnumSpec:
         members: list[tuple[str, str | int]] = []
