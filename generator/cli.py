@@ -209,7 +209,10 @@ def _build_all(
 def generate(obj: dict[str, Path], providers: tuple[str, ...], strict: bool) -> None:
     """Generate generated/<provider>/ for each provider (atomically; stale files are deleted)."""
     for name, spec, files in _build_all(obj, providers, strict):
-        changes = diff_api(_previous_or_empty(obj["out_dir"], name), spec.merged.document, spec.config)
+        history = read_history(obj["out_dir"] / name, f"{obj['out_dir'].as_posix()}/{name}")
+        changes = diff_api(
+            _previous_or_empty(obj["out_dir"], name), spec.merged.document, spec.config, history
+        )
         change = write_tree(obj["out_dir"] / name, files)
         click.echo(f"{name}: {len(change.written)} written, {len(change.unchanged)} unchanged, "
                    f"{len(change.deleted)} deleted; {_api_summary(changes)}")  # fmt: skip
@@ -317,11 +320,15 @@ def diff_api_command(
         try:
             spec = load_valid_spec(obj["specs_dir"], name, strict=strict)
             old = _previous_document(obj["out_dir"], name, base)
+            # The names the working tree's package gave; with --base, every name is derived afresh.
+            history = (
+                None if base else read_history(obj["out_dir"] / name, f"{obj['out_dir'].as_posix()}/{name}")
+            )
         except SpecError as error:
             problems += error.diagnostics
             continue
         _print_diagnostics(spec.warnings)
-        reports.append((name, diff_api(old, spec.merged.document, spec.config)))
+        reports.append((name, diff_api(old, spec.merged.document, spec.config, history)))
     if problems:
         _bad_input(SpecError(problems))
     click.echo(render_report(reports), nl=False)

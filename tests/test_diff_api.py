@@ -367,6 +367,27 @@ REFERENCES = """\
 - **breaking** tree.list (GET /tree): response field 'root.name' changed type from 'string' to 'integer'
 """
 
+
+def models_pair() -> tuple[Doc, Doc]:
+    """A new schema sharing a class name renames the existing class when no names.json says
+    which one was there first (with one, nothing is renamed: see the test below)."""
+    user = obj(id=STRING)
+    old = api({"GET /users": returns(ref("dto.User"))}, {"dto.User": user})
+    new = api({"GET /users": returns(ref("dto.User")), "GET /audit": returns(ref("audit.User"))},
+              {"dto.User": user, "audit.User": obj(at=INTEGER)})  # fmt: skip
+    return old, new
+
+
+MODELS = """\
+## acme
+
+1 breaking, 1 non-breaking changes
+
+- **breaking** client: model User renamed to DtoUser (schema 'dto.User')
+- non-breaking audit.list (GET /audit): operation added
+"""
+
+
 SCENARIOS = {
     "operations": (operations_pair, OPERATIONS),
     "parameters": (parameters_pair, PARAMETERS),
@@ -377,6 +398,7 @@ SCENARIOS = {
     "servers": (servers_pair, SERVERS),
     "server_variables": (server_variables_pair, SERVER_VARIABLES),
     "references": (references_pair, REFERENCES),
+    "models": (models_pair, MODELS),
 }
 
 
@@ -619,3 +641,11 @@ def test_a_property_redefined_next_to_all_of_has_the_type_the_client_gives_it() 
     assert [c.message for c in diff_api(old, changed)] == [
         "response field 'x' changed type from 'string' to 'number'"
     ]
+
+
+def test_with_names_json_a_new_schema_renames_no_model() -> None:
+    from generator.model.history import NameHistory
+
+    old, new = models_pair()
+    kept = NameHistory(schemas={"dto.User": "User"})
+    assert [c.kind for c in diff_api(old, new, None, kept)] == ["operation-added"]

@@ -36,6 +36,7 @@ from generator.spec.merge import Merged
 from generator.model.ir import ServerVariable
 from generator.model.client import servers_of
 from generator.model.operations import collect_operations, name_operations
+from generator.model.history import NameHistory
 from generator.model.schemas import FORMATS, SchemaBuilder
 from generator.spec.views import choose_media, follow, merge_all_of, resolve
 
@@ -54,6 +55,7 @@ _RULE_ROWS = (
     ("operation-added", False, "a new method; existing calls are untouched"),
     ("operation-removed", True, "calls to the method fail"),
     ("operation-renamed", True, "the method has a new name (its operationId or tag changed)"),
+    ("model-renamed", True, "code naming the model class (imports, annotations, construction) fails"),
     ("operation-deprecated", False, "the method still works; it warns"),
     ("operation-undeprecated", False, "the method stops warning"),
     ("parameter-added-required", True, "every call must pass a new argument"),
@@ -361,12 +363,14 @@ class _Op:
         return f"{self.name} ({route})" if self.name else route
 
 
-def _operations(document: dict[str, Any], config: ProviderConfig) -> dict[tuple[str, str], _Op]:
+def _operations(
+    document: dict[str, Any], config: ProviderConfig, methods: Mapping[str, str] | None = None
+) -> dict[tuple[str, str], _Op]:
     merged = Merged(document)
     raws = collect_operations(merged)
     names = {
         (raw.path, raw.method): f"{resource}.{name}"
-        for raw, resource, name in name_operations(raws, config, [])
+        for raw, resource, name in name_operations(raws, config, [], methods)
     }
     found = {}
     for raw in raws:
@@ -642,17 +646,26 @@ def _order(change: Change) -> tuple[bool, str, str, str]:
 
 
 def diff_api(
-    old: dict[str, Any], new: dict[str, Any], config: ProviderConfig | None = None
+    old: dict[str, Any],
+    new: dict[str, Any],
+    config: ProviderConfig | None = None,
+    history: NameHistory | None = None,
 ) -> tuple[Change, ...]:
     """Every change from ``old`` to ``new``: breaking first, then by operation and message.
 
     ``config`` names the methods (``invites.list``); the current one is used for both documents.
+    ``history`` is the names.json of the package generated from ``old``: the names it gave, which
+    the next generation keeps; without it the classes of both documents are derived afresh.
     """
     config = config or _DEFAULT_CONFIG
     changes = [
         _change(kind, "", message) for kind, message in _scheme_changes(old, new) + _server_changes(old, new)
     ]
-    before, after = _operations(old, config), _operations(new, config)
+    changes += [
+        _change("model-renamed", "", message) for message in _model_renames(old, new, config, history)
+    ]
+    methods = history.methods if history else None
+    before, after = _operations(old, config, methods), _operations(new, config, methods)
     for key in sorted(before.keys() | after.keys()):
         if key not in after:
             changes.append(_change("operation-removed", before[key].label, "operation removed"))
@@ -661,6 +674,27 @@ def diff_api(
         else:
             changes += _operation_changes(old, new, before[key], after[key])
     return tuple(sorted(set(changes), key=_order))
+
+
+def _model_renames(
+    old: dict[str, Any], new: dict[str, Any], config: ProviderConfig, history: NameHistory | None
+) -> list[str]:
+    """A component schema in both documents whose class name changes (names.json keeps them;
+    without it, a newcomer sharing a class name renames them)."""
+
+    def classes(document: dict[str, Any]) -> dict[str, str]:
+        components = document.get("components")
+        if not isinstance(components, dict) or not isinstance(components.get("schemas") or {}, dict):
+            return {}
+        builder = SchemaBuilder(Merged(document), config.schemas, history=history or NameHistory())
+        return builder.component_names
+
+    before, after = classes(old), classes(new)
+    return [
+        f"model {before[schema]} renamed to {after[schema]} (schema {schema!r})"
+        for schema in sorted(before.keys() & after.keys())
+        if before[schema] != after[schema]
+    ]
 
 
 def parse_document(text: str, shown: str) -> dict[str, Any]:
