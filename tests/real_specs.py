@@ -44,6 +44,7 @@ CLIENT_OPTIONS = (
     "default_headers",
     "http_client",
     "retry_non_idempotent",
+    "max_response_bytes",
 )
 
 
@@ -155,7 +156,8 @@ import {name}
 from {name}._errors import APIStatusError
 cls = getattr({name}, [n for n in {name}.__all__ if n.startswith("Async")][0][5:])
 known = {known!r}
-args = {{p: "token-12345" for p in inspect.signature(cls).parameters if p not in known}}
+args = {{p: "token-12345" for p, v in inspect.signature(cls).parameters.items()
+        if p not in known and "str" in str(v.annotation)}}  # credentials and server variables
 client = cls(base_url={base_url!r}, **args)
 PLAIN = {{"str": "abc123", "int": 1, "float": 1.0, "bool": True,
          "uuid.UUID": uuid.UUID(int=1), "datetime.date": datetime.date(2024, 1, 2),

@@ -6,9 +6,9 @@ Each spec is split with ``import-spec`` and generated with default settings (no
 every module imports, ``mypy --strict`` and pyright strict pass, and a sample of GET operations
 answers Prism (``-d --errors``) and decodes.  Helpers are shared with ``tests/big``.
 
-Specs that fail a stage today are listed in ``KNOWN_FAILURES`` with the item of issue 11 that
-covers them.  Each entry is a strict xfail: when a fix makes the stage pass, the test fails as
-XPASS until the entry is removed.  Later stages of a spec that does not generate are strict
+A spec that fails a stage would be listed in ``KNOWN_FAILURES`` with the issue item that covers
+it (today none does).  Each entry is a strict xfail: when a fix makes the stage pass, the test
+fails as XPASS until the entry is removed.  Later stages of a spec that does not generate are strict
 xfails that only accept ``NotGenerated``: any other failure there is a real failure.
 """
 
@@ -39,23 +39,9 @@ SAMPLE = 20  # GET operations called per spec
 
 # (spec, stage) -> why it fails today, naming the item of issue 11 that covers it ("new: ..." for
 # a class the issue does not list yet).  Remove an entry when its test starts to XPASS.
-KNOWN_FAILURES: dict[tuple[str, str], str] = {
-    ("adyen-legal-entity-v4", "pyright"): "issue 11 item 8: an unused `...Param` late import",
-    ("adyen-transfer-webhooks-v4", "pyright"): "issue 11 item 8 (a discriminated union alias names "
-    "unbound classes) and item 9 (`Annotated[...] | None`); new: `_client.py` imports functools "
-    "unused when there is no operation",
-    ("asana", "pyright"): "issue 11 item 8: unused `...Param` late imports; `additional_properties: "
-    "dict[str, Any]` partially unknown",
-    ("intercom-2.15", "generate"): "new: a path variable declared `in: query`, or not declared, is "
-    "refused ('has no path parameter'); then issue 11 item 3: two operations derive one method name",
-    ("spotify", "pyright"): "issue 11 item 8 (`additional_properties: dict[str, Any]` partially "
-    "unknown; a discriminated union alias names unbound classes) and item 9 (`Annotated[...] | None`)",
-    ("spotify", "prism"): "issue 11 item 9: a discriminated `oneOf` as an optional property "
-    "(`CurrentlyPlayingObject.item`) fails to decode every response (unhashable type: 'dict')",
-    ("xero-accounting", "pyright"): "issue 11 item 8: unused `...Param` late imports (readOnly "
-    "properties referring to models with readOnly fields)",
-}
-# (spec, stage) -> why the stage does not apply to the spec (shown as a skip with this reason).
+KNOWN_FAILURES: dict[tuple[str, str], str] = {}  # every spec passes every stage today
+# (spec, stage) -> why the stage does not apply to the spec: no test is made for it (the last test
+# of this module checks each reason holds).
 NOT_APPLICABLE: dict[tuple[str, str], str] = {
     ("adyen-transfer-webhooks-v4", "prism"): "webhooks only: the spec has no operation to call",
 }
@@ -72,8 +58,8 @@ def _cases(stage: str) -> list[object]:
         blocker = KNOWN_FAILURES.get((spec, "generate"))
         marks = []
         if (spec, stage) in NOT_APPLICABLE:
-            marks = [pytest.mark.skip(reason=NOT_APPLICABLE[(spec, stage)])]
-        elif reason:
+            continue
+        if reason:
             marks = [pytest.mark.xfail(strict=True, reason=reason)]
         elif blocker and stage != "generate":
             marks = [
