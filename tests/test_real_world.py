@@ -574,3 +574,43 @@ def test_a_new_identical_inline_schema_in_an_operation_joins_the_established_cla
     assert "class FetchResponse(" in after["acme/models/fetch_response.py"].decode()
     assert "class FetchResponseStatus(" in after["acme/models/fetch_response_status.py"].decode()
     assert "body=FetchResponse(status=status)" in after["acme/resources/things.py"].decode()
+
+
+# -- issue 15.3: per-call escape hatches and endpoints the spec lacks -----------------------------
+
+
+def test_extra_query_extra_body_and_a_per_call_base_url(generated_package: Generate) -> None:
+    create = {"post": {"operationId": "create", "tags": ["things"], "requestBody": {"required": True, "content": {
+        "application/json": {"schema": {"type": "object", "required": ["name"], "properties": {"name": {"type": "string"}}}}}},
+        "responses": {"204": {"description": "none"}}}}  # fmt: skip
+    package = generated_package({"a.json": _doc({"/things": {**_get({"type": "object"}), **create}})})
+    seen: list[httpx.Request] = []
+    client = _client(
+        package, lambda r: httpx.Response(204) if r.method == "POST" else httpx.Response(200, json={}), seen
+    )
+    client.things.create(name="a", options={"extra_body": {"beta": True}, "extra_query": {"dry_run": "1"}})
+    client.things.fetch(options={"base_url": "https://eu.example.test/v2", "extra_body": {"why": "x"}})
+    assert json.loads(seen[0].content) == {"name": "a", "beta": True} and seen[0].url.params["dry_run"] == "1"
+    assert str(seen[1].url) == "https://eu.example.test/v2/things" and json.loads(seen[1].content) == {
+        "why": "x"
+    }
+
+
+def test_call_reaches_an_endpoint_the_spec_lacks_with_the_clients_credentials(
+    generated_package: Generate,
+) -> None:
+    document = _doc({"/things": _get({"type": "object"})}, security=[{"key": []}])
+    document["components"] = {"securitySchemes": {"key": {"type": "apiKey", "in": "header", "name": "X-Key"}}}
+    package = generated_package({"a.json": document})
+    seen: list[httpx.Request] = []
+    client = _client(package, _replying([{"id": 1}]), seen, key="k1")
+    result = client.call("GET", "/v9/beta-things", cast_to=list[dict[str, int]], query={"limit": 2})
+    assert (
+        result == [{"id": 1}] and seen[0].url.path == "/v9/beta-things" and seen[0].headers["X-Key"] == "k1"
+    )
+    client = _client(package, _replying(status=404), seen, key="k1")
+    with pytest.raises(package.NotFoundError):
+        client.call("POST", "/v9/beta-things", body={"a": 1}, cast_to=None)
+    assert json.loads(seen[-1].content) == {"a": 1}
+    with pytest.raises(ValueError):
+        client.call("GET", "https://elsewhere.test/steal")

@@ -164,9 +164,18 @@ class Operation(Generic[_T]):
 
 
 class RequestOptions(TypedDict, total=False):
-    """Per-call overrides, passed as ``options=`` to any generated method."""
+    """Per-call overrides, passed as ``options=`` to any generated method.
+
+    ``extra_query`` adds query parameters, ``extra_body`` adds fields to a JSON, form or
+    multipart object body (or is the body when the method sends none), ``headers`` adds or
+    replaces headers, ``base_url`` sends this call elsewhere (credentials go with it): escape
+    hatches for what the spec does not say yet.
+    """
 
     headers: Mapping[str, str]
+    extra_query: Mapping[str, object]
+    extra_body: Mapping[str, object]
+    base_url: str
     timeout: float | httpx.Timeout | None
     total_timeout: float | None
     max_retries: int

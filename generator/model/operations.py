@@ -41,7 +41,7 @@ _PARAM_ORDER = {"path": 0, "query": 1, "header": 2, "cookie": 3}
 # Names a resource class already has, and names a method must not shadow in its class body.
 _RESOURCE_TAKEN = frozenset({"with_raw_response", "with_streaming_response"}) | (RESERVED - {"list", "dict"})
 # What a resource attribute must not shadow on the client: the runtime client's own members.
-_CLIENT_TAKEN = _RESOURCE_TAKEN | {"request", "close", "aclose", "with_options", "base_url"}
+_CLIENT_TAKEN = _RESOURCE_TAKEN | {"request", "call", "close", "aclose", "with_options", "base_url"}
 # Names a method's body uses besides its arguments (the pager helpers of ``iter_*`` methods,
 # the deprecation warning).
 _ARGUMENT_TAKEN = frozenset({"self", "options", "body", "paginate", "apaginate", "paginate_cursor",

@@ -183,7 +183,8 @@ class BaseClient(Generic[_HttpT]):
     ) -> httpx.Request:
         schemes = self._alternative(op)  # names only: MissingCredentialsError before any work
         cookie_pairs = param_pairs(cookies)
-        has_body = not isinstance(body, NotGiven)
+        extra_body = options.get("extra_body")
+        has_body = not isinstance(body, NotGiven) or bool(extra_body)
         overrides = options.get("headers") or {}
         all_headers = merge_headers(
             self._base_headers(op, has_body),
@@ -193,17 +194,26 @@ class BaseClient(Generic[_HttpT]):
             overrides.items(),
         )
         route, fixed = split_route(op.path)
-        params = fixed + param_pairs(query, op.delimited)
+        params = fixed + param_pairs(query, op.delimited) + param_pairs(options.get("extra_query"))
+        base_url = options.get("base_url") or self._base_url
         request = self._http.build_request(
             op.method,
-            self._base_url.rstrip("/") + "/" + render_path(route, path or {}).lstrip("/"),
+            base_url.rstrip("/") + "/" + render_path(route, path or {}).lstrip("/"),
             params=tuple(params) if params else None,  # None: httpx parses the URL once, not twice
             headers=all_headers,
             timeout=options["timeout"] if "timeout" in options else self._timeout,
-            **(encode_body(op, body) if has_body else {}),
+            **(encode_body(op, body, extra_body) if has_body else {}),
         )
         self._authorize(request, schemes, frozenset(name.lower() for name in overrides))
         return request
+
+    def _ad_hoc(self, method: str, path: str, cast_to: Any) -> Operation[Any]:
+        """The Operation of a ``call`` to an endpoint the spec lacks: sent with the first
+        credential the client has, its JSON body decoded into ``cast_to`` (``None``: no body)."""
+        if not path.startswith("/") or "://" in path:
+            raise ValueError("call() takes a path below the base URL, such as '/v1/things'")
+        security = tuple((name,) for name in sorted(self._credentials))
+        return Operation(method.upper(), path, cast_to, security=security)
 
     def _authorize(self, request: httpx.Request, schemes: Sequence[str], overridden: frozenset[str]) -> None:
         """Add the credentials of ``schemes`` to a built request (a header the call's own

@@ -30,6 +30,25 @@ class SyncClient(BaseClient[httpx.Client]):
 
     _sleep: Callable[[float], None] = staticmethod(time.sleep)  # tests may replace it
 
+    def call(
+        self,
+        method: str,
+        path: str,
+        *,
+        cast_to: type[_T] | Any = Any,
+        query: Mapping[str, object] | None = None,
+        headers: Mapping[str, object] | None = None,
+        body: object = NOT_GIVEN,
+        options: RequestOptions | None = None,
+    ) -> _T:
+        """Call an endpoint the spec lacks: ``client.call("GET", "/v1/things", cast_to=list[Thing])``.
+
+        ``cast_to`` is the type the JSON body decodes into (``None``: no body, ``bytes``/``str``:
+        raw); ``query``, ``headers`` and ``body`` are sent as given (a body as JSON); retries,
+        errors and credentials (the first the client has) work as for generated methods."""
+        op: Operation[_T] = self._ad_hoc(method, path, cast_to)
+        return self.request(op, query=query, headers=headers, body=body, options=options).parsed
+
     def request(
         self,
         op: Operation[_T],
@@ -107,6 +126,25 @@ class AsyncClient(BaseClient[httpx.AsyncClient]):
     _redirect_hook = staticmethod(astrip_on_redirect)
 
     _sleep: Callable[[float], Awaitable[None]] = staticmethod(async_sleep)
+
+    async def call(
+        self,
+        method: str,
+        path: str,
+        *,
+        cast_to: type[_T] | Any = Any,
+        query: Mapping[str, object] | None = None,
+        headers: Mapping[str, object] | None = None,
+        body: object = NOT_GIVEN,
+        options: RequestOptions | None = None,
+    ) -> _T:
+        """Call an endpoint the spec lacks: ``client.call("GET", "/v1/things", cast_to=list[Thing])``.
+
+        ``cast_to`` is the type the JSON body decodes into (``None``: no body, ``bytes``/``str``:
+        raw); ``query``, ``headers`` and ``body`` are sent as given (a body as JSON); retries,
+        errors and credentials (the first the client has) work as for generated methods."""
+        op: Operation[_T] = self._ad_hoc(method, path, cast_to)
+        return (await self.request(op, query=query, headers=headers, body=body, options=options)).parsed
 
     async def request(
         self,

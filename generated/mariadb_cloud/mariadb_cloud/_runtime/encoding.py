@@ -137,16 +137,28 @@ def _merge_extras(value: object) -> object:
     return value
 
 
-def encode_body(op: Operation[Any], body: object) -> dict[str, Any]:
-    """The httpx ``build_request`` arguments that carry ``body`` as ``op`` says."""
-    if op.body_encoding == "json":
+def encode_body(
+    op: Operation[Any], body: object, extra: Mapping[str, object] | None = None
+) -> dict[str, Any]:
+    """The httpx ``build_request`` arguments that carry ``body`` as ``op`` says, with the fields
+    of ``extra`` (``RequestOptions.extra_body``) added to an object body."""
+    if op.body_encoding == "content":
+        if extra:
+            raise ValueError("extra_body needs an object body; this operation sends raw content")
+        return {"content": body if isinstance(body, (bytes, bytearray)) else str(body).encode()}
+    if op.body_encoding == "json" and not extra:
         return {
             "content": msgspec.json.encode(_merge_extras(msgspec.to_builtins(body)) if op.open_body else body)
         }
-    if op.body_encoding == "content":
-        return {"content": body if isinstance(body, (bytes, bytearray)) else str(body).encode()}
-    fields: object = msgspec.to_builtins(body, builtin_types=(bytes, bytearray))
+    keep = (bytes, bytearray) if op.body_encoding != "json" else ()
+    fields: object = {} if isinstance(body, NotGiven) else msgspec.to_builtins(body, builtin_types=keep)
     fields = _merge_extras(fields) if op.open_body else fields
+    if extra:
+        if not isinstance(fields, dict):
+            raise ValueError("extra_body needs an object body; this operation sends another JSON value")
+        fields = {**cast("dict[str, object]", fields), **extra}
+    if op.body_encoding == "json":
+        return {"content": msgspec.json.encode(fields)}
     mapping = cast("dict[str, object]", fields) if isinstance(fields, dict) else {}
     items = [(str(k), v) for k, v in mapping.items() if v is not None]
     if op.body_encoding == "form":
