@@ -14,6 +14,7 @@ import pytest
 from tests.test_features import _client, _doc, _get, _json_response, _ref, _replying
 
 Generate = Callable[..., Any]
+Handler = Callable[[httpx.Request], httpx.Response]
 
 
 # -- 1. references that point inside a component ------------------------------------------------
@@ -614,3 +615,78 @@ def test_call_reaches_an_endpoint_the_spec_lacks_with_the_clients_credentials(
     assert json.loads(seen[-1].content) == {"a": 1}
     with pytest.raises(ValueError):
         client.call("GET", "https://elsewhere.test/steal")
+
+
+# -- issue 15.2: retries that are safe for writes ---------------------------------------------------
+
+
+def _sequence(*responses: httpx.Response, sent: list[dict[str, str]] | None = None) -> Handler:
+    """Answer with ``responses`` in turn; ``sent`` gets each request's headers as they were sent
+    (a retry re-sends the same Request object)."""
+    queue = list(responses)
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        if sent is not None:
+            sent.append(dict(request.headers))
+        return queue.pop(0)
+
+    return answer
+
+
+def test_an_idempotency_key_is_sent_once_per_call_and_makes_a_post_retry(generated_package: Generate) -> None:
+    key = {"name": "Idempotency-Key", "in": "header", "schema": {"type": "string"}}
+    post = {"post": {"operationId": "charge", "tags": ["things"], "parameters": [key],
+                     "responses": {"204": {"description": "none"}}}}  # fmt: skip
+    package = generated_package({"a.json": _doc({"/charges": post})})
+    sent: list[dict[str, str]] = []
+    client = _client(package, _sequence(httpx.Response(503), httpx.Response(204), sent=sent), [])
+    client._sleep = lambda seconds: None
+    client.things.charge()
+    assert len(sent) == 2 and sent[0]["idempotency-key"] == sent[1]["idempotency-key"]
+    assert "x-retry-count" not in sent[0] and sent[1]["x-retry-count"] == "1"
+    client = _client(package, _sequence(httpx.Response(503), httpx.Response(204), sent=sent), [])
+    client._sleep = lambda seconds: None
+    client.things.charge(idempotency_key="mine")
+    assert [h["idempotency-key"] for h in sent[2:]] == ["mine", "mine"]
+    client = _client(package, _sequence(httpx.Response(204), httpx.Response(204), sent=sent), [])
+    client.things.charge()
+    client.things.charge()
+    assert sent[-1]["idempotency-key"] != sent[-2]["idempotency-key"]  # one key per call
+
+
+def test_provider_yaml_names_the_idempotency_header_for_every_post(generated_package: Generate) -> None:
+    post = {
+        "post": {"operationId": "charge", "tags": ["things"], "responses": {"204": {"description": "none"}}}
+    }
+    package = generated_package(
+        {"a.json": _doc({"/charges": post})}, "client: Api\nidempotency_header: Idempotency-Key\n"
+    )
+    seen: list[httpx.Request] = []
+    client = _client(package, _sequence(httpx.Response(502), httpx.Response(204)), seen)
+    client._sleep = lambda seconds: None
+    client.things.charge()
+    assert len(seen) == 2 and len(seen[0].headers["Idempotency-Key"]) == 36
+
+
+def test_retry_after_ms_and_x_should_retry(generated_package: Generate) -> None:
+    package = generated_package({"a.json": _doc({"/things": _get({"type": "object"})})})
+    seen: list[httpx.Request] = []
+    slept: list[float] = []
+    client = _client(
+        package,
+        _sequence(httpx.Response(429, headers={"retry-after-ms": "250"}), httpx.Response(200, json={})),
+        seen,
+    )
+    client._sleep = slept.append
+    client.things.fetch()
+    assert slept == [0.25]
+    client = _client(package, _sequence(httpx.Response(503, headers={"x-should-retry": "false"})), seen)
+    with pytest.raises(package.APIStatusError):
+        client.things.fetch()
+    client = _client(
+        package,
+        _sequence(httpx.Response(400, headers={"x-should-retry": "true"}), httpx.Response(200, json={})),
+        seen,
+    )
+    client._sleep = slept.append
+    assert client.things.fetch() is not None and len(slept) == 2

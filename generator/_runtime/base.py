@@ -148,7 +148,9 @@ class Operation(Generic[_T]):
     files) or ``content`` (bytes or text sent as they are, as ``body_type``).
     ``delimited`` gives array query parameters that are sent as one delimited value.
     ``open_body`` says the body holds models keeping ``additionalProperties``: their
-    extras are merged into their objects on the wire.
+    extras are merged into their objects on the wire.  ``idempotency_header`` names the header
+    (``Idempotency-Key``) that makes a write safe to repeat: the client sends one key per call
+    (a caller's own wins), the same on every retry, and retries the call like a GET.
     """
 
     method: str
@@ -161,6 +163,7 @@ class Operation(Generic[_T]):
     body_encoding: Literal["json", "form", "multipart", "content"] = "json"
     delimited: Mapping[str, str] = field(default_factory=dict[str, str], hash=False)
     open_body: bool = False
+    idempotency_header: str | None = None
 
 
 class RequestOptions(TypedDict, total=False):

@@ -131,6 +131,7 @@ class Operation:
     delimited: tuple[tuple[str, str], ...]  # array query parameters sent as one value: (wire, delimiter)
     origin: Origin
     open_body: bool = False  # the body holds a model keeping additionalProperties
+    idempotency_header: str | None = None  # a key per call in this header makes retries safe
 
 
 @dataclass(frozen=True, slots=True)

@@ -100,7 +100,20 @@ def _pager(op: OpSpec, specs: Specs, pagination: Pagination | None) -> Pager | N
     return Pager(method, pagination.style == "page", param.name, items.name, following.name, item)
 
 
-def _operation(op: OpSpec, specs: Specs, pagination: Pagination | None) -> Operation:
+def _idempotency_header(op: OpSpec, configured: str | None) -> str | None:
+    """The header whose key makes ``op`` safe to repeat: an ``Idempotency-Key`` header parameter
+    it declares, else provider.yaml's ``idempotency_header`` for a POST or PATCH."""
+    declared = next(
+        (p.wire for p in op.params if p.location == "header" and p.wire.lower() == "idempotency-key"), None
+    )
+    if declared is not None:
+        return declared
+    return configured if configured and op.raw.method in ("post", "patch") else None
+
+
+def _operation(
+    op: OpSpec, specs: Specs, pagination: Pagination | None, idempotency: str | None = None
+) -> Operation:
     positional, keyword = _args(op, specs)
     taken = {p.name for p in positional + keyword} | {"self", "options", "paginate", "apaginate"}
     taken |= {"paginate_cursor", "apaginate_cursor", "warn_deprecated"}  # helpers a method calls
@@ -124,7 +137,7 @@ def _operation(op: OpSpec, specs: Specs, pagination: Pagination | None) -> Opera
         body_optional=body_param is not None and not op.body_required,
         body_spec=None if op.body_media[0] == "application/json" else op.body_media,
         delimited=tuple((p.wire, p.delimiter) for p in op.params if p.delimiter is not None),
-        open_body=_reaches_open(op.body, specs),
+        open_body=_reaches_open(op.body, specs), idempotency_header=_idempotency_header(op, idempotency),
     )  # fmt: skip
 
 
@@ -260,7 +273,7 @@ def resources_of(specs: Specs, document: dict[str, Any], config: ProviderConfig)
     resources = []
     for attribute in sorted(grouped):
         ops = sorted(grouped[attribute], key=lambda o: o.name)
-        operations = [_operation(op, specs, config.pagination) for op in ops]
+        operations = [_operation(op, specs, config.pagination, config.idempotency_header) for op in ops]
         tag = next((t for t in (ops[0].raw.operation.get("tags") or [])[:1]), attribute)
         resources.append(Resource(
             attribute=attribute, module=attribute, class_name=pascal(attribute) + "Resource",

@@ -21,6 +21,7 @@ are checked later by ``normalize`` (which owns every naming rule).
     pagination: {style: page, page_param: page, items: docs, has_next: hasNextPage}
     example: invites.list           # the call the package README shows (resource.method)
     prefer: [post_invites.json]     # whose copy wins when fragments define a component differently
+    idempotency_header: Idempotency-Key  # sent with a fresh key on every POST/PATCH, reused on retries
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ __all__ = ["OperationOverride", "Pagination", "ProviderConfig", "check_folder", 
 
 _TOP_KEYS = (
     "package", "distribution", "client", "env_prefix",
-    "resources", "schemas", "properties", "operations", "pagination", "example", "prefer",
+    "resources", "schemas", "properties", "operations", "pagination", "example", "prefer", "idempotency_header",
 )  # fmt: skip
 # Names used as they are: (pattern, what the message calls a valid one, the rule the hint states).
 _IDENTIFIER_RULE = "letters, digits and '_', not starting with a digit, and not a Python keyword"
@@ -114,6 +115,7 @@ class ProviderConfig:
     pagination: Pagination | None = None
     example: str | None = None
     prefer: tuple[str, ...] = ()
+    idempotency_header: str | None = None
     origin: Origin = Origin("")
 
 
@@ -294,6 +296,7 @@ def parse_config(folder: str, data: object, origin: Origin) -> tuple[ProviderCon
         pagination=_pagination(data, origin, errors),
         example=_string(data, "example", origin, errors),
         prefer=_string_list(data, "prefer", origin, errors),
+        idempotency_header=_string(data, "idempotency_header", origin, errors),
         origin=origin,
     )
     return config, errors + _check_names(config, data, origin)

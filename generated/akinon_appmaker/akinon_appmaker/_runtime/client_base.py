@@ -10,6 +10,7 @@ from __future__ import annotations
 import copy
 import logging
 import time
+import uuid
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Generic, TypeVar, cast
 
@@ -67,7 +68,9 @@ from .transport import (
     DeadlinePassed,
     IDEMPOTENT,
     MAX_RETRY_AFTER,
+    IDEMPOTENT_REQUEST,
     NOT_SENT,
+    RETRY_COUNT_HEADER,
     RETRY_STATUSES,
     backoff,
     retry_after,
@@ -204,6 +207,10 @@ class BaseClient(Generic[_HttpT]):
             timeout=options["timeout"] if "timeout" in options else self._timeout,
             **(encode_body(op, body, extra_body) if has_body else {}),
         )
+        if op.idempotency_header:
+            if op.idempotency_header.lower() not in {k.lower() for k, _ in all_headers}:
+                request.headers[op.idempotency_header] = str(uuid.uuid4())  # one key per call
+            request.extensions[IDEMPOTENT_REQUEST] = True
         self._authorize(request, schemes, frozenset(name.lower() for name in overrides))
         return request
 
@@ -281,9 +288,11 @@ class BaseClient(Generic[_HttpT]):
     def _retries(self, options: RequestOptions) -> int:
         return max(0, options.get("max_retries", self._max_retries))
 
-    def _may_repeat(self, method: str, options: RequestOptions) -> bool:
+    def _may_repeat(self, request: httpx.Request, options: RequestOptions) -> bool:
         opted = options.get("retry_non_idempotent", self._retry_non_idempotent)
-        return method.upper() in IDEMPOTENT or opted
+        return (
+            request.method.upper() in IDEMPOTENT or opted or bool(request.extensions.get(IDEMPOTENT_REQUEST))
+        )
 
     def _after_error(
         self, exc: httpx.TransportError, request: httpx.Request, options: RequestOptions, attempt: int
@@ -293,7 +302,7 @@ class BaseClient(Generic[_HttpT]):
             log.debug("%s -> %s", self._describe(request), type(exc).__name__)
         if attempt >= self._retries(options):
             return None
-        if not isinstance(exc, NOT_SENT) and not self._may_repeat(request.method, options):
+        if not isinstance(exc, NOT_SENT) and not self._may_repeat(request, options):
             return None
         return self._note_retry(request, backoff(attempt), type(exc).__name__, attempt, options)
 
@@ -304,9 +313,10 @@ class BaseClient(Generic[_HttpT]):
         request, status = response.request, response.status_code
         if log.isEnabledFor(logging.DEBUG):  # describing a request costs a URL copy per call
             log.debug("%s -> %d", self._describe(request), status)
-        if attempt >= self._retries(options) or status not in RETRY_STATUSES:
+        told = response.headers.get("x-should-retry", "").strip().lower()  # the server's own verdict
+        if response.is_success or attempt >= self._retries(options) or told == "false":
             return None
-        if not self._may_repeat(request.method, options):
+        if told != "true" and (status not in RETRY_STATUSES or not self._may_repeat(request, options)):
             return None
         wait = retry_after(response.headers)
         if wait is not None and wait > MAX_RETRY_AFTER:
@@ -325,6 +335,7 @@ class BaseClient(Generic[_HttpT]):
             attempt + 1,
             self._retries(options),
         )
+        request.headers[RETRY_COUNT_HEADER] = str(attempt + 1)  # the next send is this retry
         return delay
 
     # -- responses

@@ -28,6 +28,11 @@ RETRY_STATUSES = frozenset({408, 429, 502, 503, 504})
 
 MAX_RETRY_AFTER = 60.0
 
+# Sent on every repeat of a call: the attempt number (1 for the first retry), for the server's logs.
+RETRY_COUNT_HEADER = "X-Retry-Count"
+# Set on a request whose idempotency key makes it safe to repeat whatever its method.
+IDEMPOTENT_REQUEST = "openapi_fragments.idempotent"
+
 
 # Raised before the request left this machine: safe to repeat for any method.
 NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
@@ -39,8 +44,17 @@ def backoff(attempt: int) -> float:
 
 
 def retry_after(headers: httpx.Headers) -> float | None:
-    """Seconds requested by a Retry-After header (delta-seconds or HTTP date; a date in the
-    past is 0); None when absent, unparseable, out of range or negative."""
+    """Seconds requested by ``retry-after-ms`` (milliseconds) or ``Retry-After`` (delta-seconds
+    or HTTP date; a date in the past is 0); None when absent, unparseable, out of range or
+    negative."""
+    millis = headers.get("retry-after-ms", "").strip()
+    if millis:
+        try:
+            wait = float(millis) / 1000
+        except ValueError:
+            wait = math.nan
+        if math.isfinite(wait) and wait >= 0:
+            return wait
     value = headers.get("retry-after", "").strip()
     if not value:
         return None
