@@ -253,7 +253,8 @@ def _runtime_names(operations: list[Operation]) -> list[str]:
 
 # Class names that generated modules import from the runtime or typing: a model must not take them.
 RUNTIME_NAMES = frozenset({"AsyncResource", "Operation", "RequestOptions", "SyncResource", "NotGiven", "OneOf",
-                           "UnsetType", "OpenEnum", "Iterator", "AsyncIterator", "TypeAlias"}) | RESERVED  # fmt: skip
+                           "UnsetType", "OpenEnum", "Iterator", "AsyncIterator", "TypeAlias", "Discriminator",
+                           "Annotated", "TYPE_CHECKING"}) | RESERVED  # fmt: skip
 # Names the package's _client.py and __init__.py define or import besides the client classes.
 CLIENT_MODULE_NAMES = frozenset({"SyncClient", "AsyncClient", "SecurityScheme", "Mapping", "Literal",
                                   "ServerName", "SERVERS", "SERVER_VARIABLES", "ServerVariable", "SECURITY_SCHEMES",

@@ -1,0 +1,75 @@
+"""The name tables that must agree with the runtime and the templates (issue 13): every name a
+generated module imports from the runtime is one the runtime exports, and every runtime name a
+generated module can import is one a model or argument may not take."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+from generator import _runtime
+from generator.diagnostics import SpecError
+from generator.pipeline import build_package
+from generator.model.clashes import TOP_LEVEL
+from generator.model.resources import CLIENT_MODULE_NAMES, RUNTIME_NAMES
+from tests.conftest import GENERATED, ROOT, MakeProvider, fragment
+
+TREES = [GENERATED, ROOT / "tests" / "golden"]
+
+
+def _runtime_imports() -> dict[str, set[str]]:
+    """name -> generated files importing it from the package's runtime."""
+    found: dict[str, set[str]] = {}
+    for tree in TREES:
+        for path in tree.rglob("*.py"):
+            if "_runtime" in path.parts:
+                continue
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if isinstance(node, ast.ImportFrom) and (node.module or "").endswith("_runtime"):
+                    for alias in node.names:
+                        found.setdefault(alias.name, set()).add(str(path.relative_to(ROOT)))
+    return found
+
+
+def test_every_runtime_name_a_generated_module_imports_is_exported() -> None:
+    imported = _runtime_imports()
+    assert len(imported) > 20  # the trees do import the runtime
+    missing = {name: sorted(files)[:2] for name, files in imported.items() if name not in _runtime.__all__}
+    assert not missing
+
+
+def test_runtime_classes_a_module_imports_are_names_a_model_may_not_take() -> None:
+    classes = {name for name in _runtime_imports() if name[:1].isupper() and not name.isupper()}
+    taken = RUNTIME_NAMES | CLIENT_MODULE_NAMES | TOP_LEVEL
+    assert not sorted(classes - taken - _exceptions())
+
+
+def test_a_schema_named_like_a_name_model_modules_import_is_an_error_not_a_broken_module(
+    make_provider: MakeProvider,
+) -> None:
+    """``Discriminator`` with a discriminated union inside would shadow the runtime's
+    Discriminator in its own module (and ``Annotated`` typing's)."""
+    pet = {"oneOf": [{"$ref": "#/components/schemas/Cat"}, {"$ref": "#/components/schemas/Dog"}],
+           "discriminator": {"propertyName": "kind"}}  # fmt: skip
+    animal = {"type": "object", "required": ["kind"], "properties": {"kind": {"type": "string"}}}
+    for name in ("Discriminator", "Annotated"):
+        document = fragment("/a", responses={"200": {"description": "OK", "content": {"application/json": {
+            "schema": {"$ref": f"#/components/schemas/{name}"}}}}})  # fmt: skip
+        document["components"] = {"schemas": {name: {"type": "object", "properties": {"pet": pet}},
+                                              "Cat": animal, "Dog": animal}}  # fmt: skip
+        with pytest.raises(SpecError) as error:
+            build_package(make_provider({"a.json": document}, name=name.lower()), name.lower())
+        assert f"class name {name!r} is reserved by the generated client" in str(error.value)
+
+
+def _exceptions() -> set[str]:
+    """Exception classes: the package exports them, and models named like them are kept apart
+    by the package's top-level names (TOP_LEVEL), not by RUNTIME_NAMES."""
+    return {name for name in _runtime.__all__ if name.endswith("Error") or name == "APIResponseTooLarge"}
+
+
+def test_the_runtime_package_exports_only_what_it_defines() -> None:
+    assert all(hasattr(_runtime, name) for name in _runtime.__all__)
+    assert Path(_runtime.__file__).parent.name == "_runtime"
