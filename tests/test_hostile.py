@@ -439,13 +439,6 @@ REJECTED: dict[str, tuple[Any, list[str]]] = {
         [f"specs/acme/a.json#/paths/~1p0/get: resource name {'t' * 40!r}... is too long for a file name "
          "(500 characters, at most 200)\n  hint: name it in provider.yaml 'resources:'"],
     ),  # fmt: skip
-    "a schema named like a runtime class": (
-        _fragment_with_schemas({"OneOf": _OBJECT, "Iterator": _OBJECT}),
-        ["specs/acme/a.json#/components/schemas/Iterator: class name 'Iterator' is reserved by the generated "
-         "client\n  hint: rename it in provider.yaml 'schemas:'",
-         "specs/acme/a.json#/components/schemas/OneOf: class name 'OneOf' is reserved by the generated client"
-         "\n  hint: rename it in provider.yaml 'schemas:'"],
-    ),  # fmt: skip
     "two security schemes, one client argument": (
         {**_security_schemes([]), "components": {"securitySchemes": {
             "token": {"type": "http", "scheme": "bearer"}, "other": {"type": "http", "scheme": "bearer"},

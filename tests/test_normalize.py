@@ -64,15 +64,23 @@ def test_two_operations_with_one_method_name_are_told_apart(make_provider: MakeP
     ]
 
 
-def test_a_schema_named_like_a_runtime_class_is_an_error(make_provider: MakeProvider) -> None:
+def test_a_schema_named_like_a_runtime_class_gets_model_appended(make_provider: MakeProvider) -> None:
     document = fragment("/a")
-    document["components"] = {
-        "schemas": {"Operation": {"type": "object", "properties": {"x": {"type": "string"}}}}
-    }
-    assert _errors(make_provider({"a.json": document})) == [
-        "specs/acme/a.json#/components/schemas/Operation: class name 'Operation' is reserved by the generated client"
-        "\n  hint: rename it in provider.yaml 'schemas:'"
+    document["components"] = {"schemas": {name: {"type": "object", "properties": {"x": {"type": "string"}}}
+                                           for name in ("Operation", "OneOf", "Iterator")}}  # fmt: skip
+    package = _normalize(make_provider({"a.json": document}))
+    assert sorted(m.exports[0] for m in package.model_modules) == [
+        "IteratorModel",
+        "OneOfModel",
+        "OperationModel",
     ]
+    assert [d.format() for d in package.warnings][-1] == (
+        "specs/acme/a.json#/components/schemas/Operation: warning: schema 'Operation' would be the class "
+        "'Operation', a name generated modules import; it is 'OperationModel'\n  hint: name it in provider.yaml: "
+        "schemas: {'Operation': ...}"
+    )
+    make_provider({"provider.yaml": "schemas: {Operation: Operation}\n"})  # asked for: an error
+    assert "class name 'Operation' is reserved by the generated client" in _errors(make_provider({}))[0]
 
 
 @pytest.mark.parametrize(

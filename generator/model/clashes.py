@@ -8,7 +8,8 @@ from generator.model.ir import (
     ModelModule,
 )
 from generator.model.models import MAX_MODULE_NAME
-from generator.model.resources import CLIENT_MODULE_NAMES, RUNTIME_NAMES
+from generator.model.names import RUNTIME_NAMES
+from generator.model.resources import CLIENT_MODULE_NAMES
 from generator.spec.config import ProviderConfig
 
 

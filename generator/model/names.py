@@ -24,6 +24,8 @@ import re
 from collections.abc import Mapping
 
 __all__ = [
+    "RESERVED",
+    "RUNTIME_NAMES",
     "constant",
     "distinct_snakes",
     "is_identifier",
@@ -41,6 +43,13 @@ RESERVED = frozenset(
      "uuid", "msgspec", "enum", "typing", "builtins", "warnings", "httpx",
      "Any", "List", "Dict", "Literal", "Union", "Optional", "None", "True", "False"}
 )  # fmt: skip
+
+# Class names that generated modules import from the runtime or typing: a model must not take
+# them (a schema deriving one gets ``Model`` appended, see schemas.py).
+RUNTIME_NAMES = frozenset({"AsyncResource", "Operation", "RequestOptions", "SyncResource", "NotGiven", "OneOf",
+                           "UnsetType", "OpenEnum", "Iterator", "AsyncIterator", "TypeAlias", "Discriminator",
+                           "Annotated", "TYPE_CHECKING"}) | RESERVED  # fmt: skip
+
 
 _HUMP = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 _WORD = re.compile(r"[A-Za-z0-9]+")

@@ -18,7 +18,7 @@ from generator.model.models import (
     request_fields,
     type_imports,
 )
-from generator.model.names import RESERVED, pascal, snake
+from generator.model.names import RUNTIME_NAMES, RESERVED, pascal, snake
 from generator.model.operations import (
     OpSpec,
     ParamSpec,
@@ -251,10 +251,6 @@ def _runtime_names(operations: list[Operation]) -> list[str]:
     return sorted(names, key=lambda n: (not n.isupper(), n[0].islower(), n))
 
 
-# Class names that generated modules import from the runtime or typing: a model must not take them.
-RUNTIME_NAMES = frozenset({"AsyncResource", "Operation", "RequestOptions", "SyncResource", "NotGiven", "OneOf",
-                           "UnsetType", "OpenEnum", "Iterator", "AsyncIterator", "TypeAlias", "Discriminator",
-                           "Annotated", "TYPE_CHECKING"}) | RESERVED  # fmt: skip
 # Names the package's _client.py and __init__.py define or import besides the client classes.
 CLIENT_MODULE_NAMES = frozenset({"SyncClient", "AsyncClient", "SecurityScheme", "Mapping", "Literal",
                                   "ServerName", "SERVERS", "SERVER_VARIABLES", "ServerVariable", "SECURITY_SCHEMES",

@@ -34,7 +34,15 @@ from generator.diagnostics import Diagnostic, Origin, join_pointer, split_pointe
 from generator.spec.merge import Merged
 from generator.spec.views import MISSING, follow, merge_all_of, resolve
 from generator.model.history import NameHistory
-from generator.model.names import constant, distinct_snakes, is_identifier, pascal, safe_identifier, snake
+from generator.model.names import (
+    RUNTIME_NAMES,
+    constant,
+    distinct_snakes,
+    is_identifier,
+    pascal,
+    safe_identifier,
+    snake,
+)
 from generator.model.types import ANY, NONE, Type, dict_of, list_of, literal, model, prim, tagged, union
 
 __all__ = ["ABSENT", "EMPTY_COLLECTIONS", "EXTRA_WIRE", "EnumSpec", "FieldSpec", "ModelSpec", "SchemaBuilder"]
@@ -159,6 +167,17 @@ class SchemaBuilder:
             self.errors.append(Diagnostic(where, f"schemas {' and '.join(map(repr, others + members))} all map to the "
                                           f"class {cls!r}; named {chosen}", hint="name them in provider.yaml: schemas: "
                                           f"{{{members[-1]!r}: ...}}", severity="warning"))  # fmt: skip
+        for schema, cls in sorted(names.items()):  # names the generated modules import themselves
+            if cls in RUNTIME_NAMES and schema not in self.overrides:
+                wanted, count = cls + "Model", 1
+                while wanted in names.values() or wanted in used:
+                    count += 1
+                    wanted = f"{cls}Model{count}"
+                names[schema] = wanted
+                where = self.origin(join_pointer("components", "schemas", schema))
+                self.errors.append(Diagnostic(where, f"schema {schema!r} would be the class {cls!r}, a name generated "
+                                              f"modules import; it is {wanted!r}", hint=f"name it in provider.yaml: "
+                                              f"schemas: {{{schema!r}: ...}}", severity="warning"))  # fmt: skip
         return names
 
     def origin(self, pointer: str) -> Origin:
@@ -371,11 +390,21 @@ class SchemaBuilder:
             return name
         if previous is not None and previous.startswith("#") and owner.startswith("#"):
             return name  # two components: named apart by _component_class_names
-        if previous is None and self._reserved_elsewhere(name, pointer, owner):
+        if (
+            previous is None and name in RUNTIME_NAMES and not owner.startswith("#")
+        ):  # components: named above
+            previous = "runtime"  # a name generated modules import themselves
+        elif previous is None and self._reserved_elsewhere(name, pointer, owner):
             previous = "reserved"  # names.json gives it to a schema still in the document
         if previous is not None:
-            first = self.classes[name].origin if name in self.classes else self.origin(self._reserved[name])
-            base = name + ("Parameter" if "/parameters/" in pointer else "Inline")
+            first = (
+                self.classes[name].origin
+                if name in self.classes
+                else self.origin(self._reserved[name]) if name in self._reserved else "the generated modules"
+            )
+            base = name + (
+                "Model" if previous == "runtime" else "Parameter" if "/parameters/" in pointer else "Inline"
+            )
             wanted, count = base, 1
             while self.owners.get(wanted, owner) != owner or wanted in self.component_classes:
                 count += 1
