@@ -11,10 +11,15 @@ most ``MAX_DEPTH`` levels, hold at most ``MAX_NODES`` nodes once YAML aliases ar
 neither an alias bomb nor a self-referencing alias gets further), hold only JSON values (no
 ``!!binary`` bytes or ``!!timestamp`` dates), and no string may hold a lone surrogate (a
 ``\\ud800`` escape without its pair), which no file can be written with.
+
+Nothing is read through a symbolic link that leaves the specs folder: a fragment, ``provider.yaml``
+or provider folder linking outside ``specs/`` is an error (a pull request could otherwise make the
+generator print ``.git/config``); links to folders below a provider folder are not followed.
 """
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -165,14 +170,34 @@ def page_fragments(text: str, shown: str) -> tuple[list[Fragment], list[Diagnost
     return fragments, problems
 
 
-def _read_fragments(folder: Path, prefix: str) -> tuple[list[Fragment], list[Diagnostic]]:
+def _linked_outside(path: Path, root: Path, shown: str) -> list[Diagnostic]:
+    """A symbolic link whose target is not below ``root`` (the specs folder) is refused."""
+    if not path.is_symlink() or path.resolve().is_relative_to(root):
+        return []
+    kind = "folder" if path.is_dir() else "file"
+    return [Diagnostic(Origin(shown), f"a symbolic link to a {kind} outside specs/",
+                       hint="copy it into specs/ instead")]  # fmt: skip
+
+
+def _files(folder: Path) -> list[Path]:
+    """The files below ``folder``, sorted; links to folders are not followed (loops, escapes)."""
+    found = []
+    for directory, _, names in os.walk(folder):
+        found += [Path(directory) / name for name in names]
+    return sorted(found)
+
+
+def _read_fragments(folder: Path, prefix: str, root: Path) -> tuple[list[Fragment], list[Diagnostic]]:
     fragments: list[Fragment] = []
     problems: list[Diagnostic] = []
-    files = sorted(p for p in folder.rglob("*") if p.is_file())
-    for path in files:
+    for path in _files(folder):
         relative = path.relative_to(folder).as_posix()
         shown = f"{prefix}/{relative}"
         if relative == CONFIG_FILE or any(part.startswith(".") for part in Path(relative).parts):
+            continue
+        outside = _linked_outside(path, root, shown)
+        if outside or not path.is_file():
+            problems += outside
             continue
         suffix = path.suffix.lower()
         if suffix == ".md":
@@ -187,10 +212,13 @@ def _read_fragments(folder: Path, prefix: str) -> tuple[list[Fragment], list[Dia
     return fragments, problems
 
 
-def _read_config(folder: Path, name: str, prefix: str) -> tuple[ProviderConfig, list[Diagnostic]]:
+def _read_config(folder: Path, name: str, prefix: str, root: Path) -> tuple[ProviderConfig, list[Diagnostic]]:
     path = folder / CONFIG_FILE
     shown = f"{prefix}/{CONFIG_FILE}"
     data: object = None
+    outside = _linked_outside(path, root, shown)
+    if outside:
+        return parse_config(name, None, Origin(shown))[0], outside
     if path.is_file():
         try:
             data = parse_text(read_text(path, shown), "yaml")
@@ -207,10 +235,14 @@ def load_provider(specs_dir: Path, name: str) -> ProviderSource:
     bad_name = check_folder(name, Origin(prefix))  # before touching the file system
     if bad_name:
         raise SpecError(bad_name)
+    root = specs_dir.resolve()
+    outside = _linked_outside(folder, root, prefix)
+    if outside:
+        raise SpecError(outside)
     if not folder.is_dir():
         raise SpecError([Diagnostic(Origin(prefix), "no such provider folder")])
-    config, problems = _read_config(folder, name, prefix)
-    fragments, found = _read_fragments(folder, prefix)
+    config, problems = _read_config(folder, name, prefix, root)
+    fragments, found = _read_fragments(folder, prefix, root)
     problems += found
     if not fragments and not [p for p in problems if p.severity == "error"]:
         problems.append(Diagnostic(Origin(prefix), "no OpenAPI fragments in this folder",
