@@ -2,7 +2,8 @@
 
 Exit codes: 0 fine, 1 ``check`` found drift (or ``diff-api --fail-on-breaking`` a breaking
 change), 2 bad input (every problem printed, sorted, each as
-``specs/<provider>/<file>#<pointer>: <message>``). Colour only on a terminal.
+``specs/<provider>/<file>#<pointer>: <message>``), 3 an internal error (a bug: a short message
+asks for a report; ``OPENAPI_FRAGMENTS_TRACEBACK=1`` adds the traceback). Colour only on a terminal.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import os
 import subprocess
 import sys
 import time
+import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
@@ -58,7 +60,9 @@ def _writing(target: Path, write: Callable[[], T]) -> T:
         raise  # not reached: _bad_input exits
     except OSError as exc:
         failed = f" {exc.filename}" if exc.filename and Path(exc.filename) != target else ""
-        _bad_input(SpecError([Diagnostic(Origin(target.as_posix()), f"cannot write{failed}: {exc.strerror or exc}")]))
+        _bad_input(
+            SpecError([Diagnostic(Origin(target.as_posix()), f"cannot write{failed}: {exc.strerror or exc}")])
+        )
         raise  # not reached
 
 
@@ -356,6 +360,20 @@ def diff_api_command(
         sys.exit(1)
 
 
+INTERNAL_ERROR = 3
+
+
 def main(argv: Sequence[str] | None = None) -> None:
-    """Run the command line."""
-    cli.main(args=list(argv) if argv is not None else None, prog_name="python -m generator")
+    """Run the command line; an unexpected error is a short report request and exit code 3."""
+    try:
+        cli.main(args=list(argv) if argv is not None else None, prog_name="python -m generator")
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException as exc:  # noqa: BLE001 - pyo3's PanicException is a BaseException
+        if os.environ.get("OPENAPI_FRAGMENTS_TRACEBACK"):
+            traceback.print_exc()
+        click.secho(f"internal error: {type(exc).__name__}: {str(exc)[:300]}", err=True, fg="red", bold=True)
+        click.echo("This is a bug in the generator, not a problem of your input. Please report it with the "
+                   "command and the specs that caused it (OPENAPI_FRAGMENTS_TRACEBACK=1 prints the "
+                   "traceback).", err=True)  # fmt: skip
+        sys.exit(INTERNAL_ERROR)

@@ -194,8 +194,10 @@ def test_an_out_dir_that_is_a_file_is_an_error(repo: Path) -> None:
     (repo / "generated").write_text("not a folder")
     code, stdout, stderr = _cli(repo, "generate", "-p", "acme")
     assert (code, stdout) == (2, "")
-    assert stderr == (f"{repo.as_posix()}/generated/acme#: cannot write {repo.as_posix()}/generated/.acme.new: "
-                      "Not a directory\n1 error\n")
+    assert stderr == (
+        f"{repo.as_posix()}/generated/acme#: cannot write {repo.as_posix()}/generated/.acme.new: "
+        "Not a directory\n1 error\n"
+    )
     assert (repo / "generated").read_text() == "not a folder"
 
 
@@ -205,3 +207,152 @@ def test_merge_output_naming_a_folder_is_an_error(repo: Path) -> None:
     assert stderr.startswith(f"{repo.as_posix()}/generated#: cannot write {repo.as_posix()}/.generated.")
     assert stderr.endswith(": Is a directory\n1 error\n")
     assert list((repo / "generated").iterdir()) == []
+
+
+# -- 3. deep or exploding schemas: an error naming the pointer, fast -----------------------------------
+
+
+def _chain(kind: str, count: int) -> dict[str, Any]:
+    """``count`` component schemas, each reaching the next through ``kind``."""
+    schemas: dict[str, Any] = {}
+    for i in range(count):
+        following = {"$ref": f"#/components/schemas/S{i + 1}"} if i + 1 < count else {"type": "string"}
+        schemas[f"S{i}"] = {
+            "properties": {"type": "object", "properties": {"n": following}},
+            "additionalProperties": {"type": "object", "additionalProperties": following},
+            "items": {"type": "array", "items": following},
+            "oneOf": {"oneOf": [following, {"type": "integer"}]},
+            "allOf": {"allOf": [following, {"type": "object", "properties": {f"p{i}": {"type": "string"}}}]},
+        }[kind]
+    document = fragment("/a", operationId="getA")
+    document["paths"]["/a"]["get"]["responses"]["200"]["content"] = {
+        "application/json": {"schema": {"$ref": "#/components/schemas/S0"}}
+    }
+    return {**document, "components": {"schemas": schemas}}
+
+
+_LEVEL_151 = {"properties": ("S71", "properties"), "additionalProperties": ("S142", "additionalProperties"),
+              "items": ("S142", "items"), "oneOf": ("S71", "oneOf"), "allOf": ("S71", "allOf")}  # fmt: skip
+
+
+@pytest.mark.parametrize("kind", sorted(_LEVEL_151))
+def test_a_chain_of_700_schemas_is_an_error_naming_where_it_gets_too_deep(
+    make_provider: MakeProvider, kind: str
+) -> None:
+    specs = make_provider({"a.json": _chain(kind, 700)})
+    started = time.monotonic()
+    with pytest.raises(SpecError) as error:
+        build_package(specs, "acme")
+    assert time.monotonic() - started < 10
+    name, key = _LEVEL_151[kind]
+    assert [d.format() for d in error.value.diagnostics] == [
+        f"specs/acme/a.json#/components/schemas/{name}/{key}: nested more than 150 levels deep through $ref "
+        "(from #/paths/~1a/get/responses/200/content/application~1json/schema)"
+        "\n  hint: a chain of schemas this deep is not supported; flatten it"
+    ]
+
+
+@pytest.mark.parametrize("kind", ["items", "allOf"])
+def test_a_chain_just_within_the_limit_generates(make_provider: MakeProvider, kind: str) -> None:
+    count = 142 if kind == "items" else 70  # one more schema is one level too many
+    files = build_package(make_provider({"a.json": _chain(kind, count)}), "acme")[2]
+    assert f"acme/models/s{count - 1}.py" in files or kind == "items"
+    returned = "->" + "List[" * count + "str" + "]" * count + ":"
+    assert returned in "".join(files["acme/resources/a.py"].split()) or kind == "allOf"
+    with pytest.raises(SpecError, match="nested more than 150 levels deep"):
+        build_package(make_provider({"a.json": _chain(kind, count + 1)}, name="more"), "more")
+
+
+def test_shared_allof_branches_that_explode_are_an_error(make_provider: MakeProvider) -> None:
+    schemas: dict[str, Any] = {
+        f"S{i}": {"allOf": [{"$ref": f"#/components/schemas/S{i + 1}"}] * 2} for i in range(20)
+    }
+    schemas["S20"] = {"type": "object"}
+    document = {**fragment("/a", operationId="getA"), "components": {"schemas": schemas}}
+    started = time.monotonic()
+    with pytest.raises(SpecError) as error:
+        build_package(make_provider({"a.json": document}), "acme")
+    assert time.monotonic() - started < 10
+    assert [d.format() for d in error.value.diagnostics] == [
+        "specs/acme/a.json#/components/schemas/S0/allOf/0: allOf branches that expand to more than 20000 "
+        "subschemas through $ref\n  hint: share fewer subschemas"
+    ]
+
+
+def test_an_allof_branch_that_reaches_itself_is_an_error_at_its_pointer(make_provider: MakeProvider) -> None:
+    json_value = {
+        "anyOf": [{"type": "string"}, {"type": "array", "items": {"$ref": "#/components/schemas/Json"}}]
+    }
+    schemas = {"Json": json_value, "M": {"allOf": [{"$ref": "#/components/schemas/Json"}]}}
+    document = {**fragment("/a", operationId="getA"), "components": {"schemas": schemas}}
+    with pytest.raises(SpecError) as error:
+        build_package(make_provider({"a.json": document}), "acme")
+    assert [d.format() for d in error.value.diagnostics] == [
+        "specs/acme/a.json#/components/schemas/M/allOf/0: an allOf branch that refers back to itself through "
+        "allOf, anyOf, oneOf, items or not: openapi-spec-validator cannot check it"
+        "\n  hint: break the loop, e.g. through a property"
+    ]
+
+
+class _Panic(BaseException):
+    """Like pyo3's PanicException: a BaseException, not an Exception."""
+
+
+def test_a_panic_inside_the_validator_is_a_diagnostic(
+    make_provider: MakeProvider, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import openapi_spec_validator
+
+    def panic(*args: Any, **kwargs: Any) -> Any:
+        raise _Panic("called `Option::unwrap()` on a `None` value")
+
+    monkeypatch.setattr(openapi_spec_validator.OpenAPIV31SpecValidator, "iter_errors", panic)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(make_provider({}).parent / "fresh-cache"))
+    specs = make_provider({"a.json": fragment("/a", operationId="getA")})
+    with pytest.raises(SpecError) as error:
+        build_package(specs, "acme")
+    assert [d.format() for d in error.value.diagnostics] == [
+        "specs/acme/a.json#: openapi-spec-validator failed: _Panic: called `Option::unwrap()` on a `None` value"
+    ]
+
+
+def test_an_internal_error_asks_for_a_report_and_exits_3(
+    repo: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from generator import cli as cli_module
+
+    def broken(*args: Any, **kwargs: Any) -> Any:
+        raise _Panic("boom")
+
+    monkeypatch.setattr(cli_module, "build_package", broken)
+    with pytest.raises(SystemExit) as exit_:
+        cli_module.main(["--specs-dir", str(repo / "specs"), "--out-dir", str(repo / "generated"), "check"])
+    assert exit_.value.code == 3
+    err = capsys.readouterr().err
+    assert (
+        err.startswith("internal error: _Panic: boom\nThis is a bug in the generator")
+        and "Traceback" not in err
+    )
+
+
+# -- 6. the validator's findings point at the value ----------------------------------------------------
+
+
+def test_invalid_format_defaults_point_at_the_default(make_provider: MakeProvider) -> None:
+    document = fragment("/a", operationId="getA", parameters=[
+        {"name": "since", "in": "query", "schema": {"type": "string", "format": "date-time", "default": "yesterday"}}])  # fmt: skip
+    properties = {"id": {"type": "string", "format": "uuid", "default": "nope"}, "name": {"type": "string", "default": "nope"},
+                  "when": {"type": "object", "properties": {"at": {"type": "string", "format": "date-time"}},
+                           "default": {"at": "2024-13-45T99:00:00Z"}}}  # fmt: skip
+    document["components"] = {
+        "schemas": {"M": {"type": "object", "properties": properties}, "B": {"type": 12}}
+    }
+    with pytest.raises(SpecError) as error:
+        build_package(make_provider({"a.json": document}), "acme")
+    assert [d.format() for d in error.value.diagnostics] == [
+        "specs/acme/a.json#/components/schemas/B/type: 12 is not valid under any of the given schemas",
+        "specs/acme/a.json#/components/schemas/M/properties/id/default: 'nope' is not a 'uuid'",
+        "specs/acme/a.json#/components/schemas/M/properties/when/default/at: '2024-13-45T99:00:00Z' is not a "
+        "'date-time'",
+        "specs/acme/a.json#/paths/~1a/get/parameters/0/schema/default: 'yesterday' is not a 'date-time'",
+    ]
