@@ -356,3 +356,32 @@ def test_invalid_format_defaults_point_at_the_default(make_provider: MakeProvide
         "'date-time'",
         "specs/acme/a.json#/paths/~1a/get/parameters/0/schema/default: 'yesterday' is not a 'date-time'",
     ]
+
+
+# -- 4. a document's expanded size is bounded in bytes ------------------------------------------------
+
+
+def _alias_bomb(copies: int, size: int) -> str:
+    text = "openapi: 3.1.0\ninfo: {title: T, version: '1'}\npaths: {}\n"
+    text += f"x-big: &big '{'x' * size}'\nx-copies:\n"
+    return text + "".join(f"  - *big\n" for _ in range(copies))
+
+
+def test_a_yaml_alias_bomb_of_few_nodes_is_refused_by_its_bytes(make_provider: MakeProvider) -> None:
+    specs = make_provider({"a.yaml": _alias_bomb(300, 1_000_000)})
+    started = time.monotonic()
+    assert [d.format() for d in pytest.raises(SpecError, build_package, specs, "acme").value.diagnostics] == [
+        "specs/acme/a.yaml#/x-copies/62: more than 64000000 bytes of text (YAML aliases expanded)"
+        "\n  hint: a YAML alias repeats its value wherever it is used; split the document or use $ref"
+    ]
+    assert time.monotonic() - started < 10
+
+
+def test_a_document_within_the_byte_limit_loads(
+    make_provider: MakeProvider, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("generator.spec.load.MAX_BYTES", 3_000)
+    text = _alias_bomb(2, 900)  # 3 x 900 characters and the keys and values around them
+    assert build_package(make_provider({"a.yaml": text}), "acme")[2]
+    with pytest.raises(SpecError, match=r"a.yaml#/x-copies/2: more than 3000 bytes of text"):
+        build_package(make_provider({"a.yaml": _alias_bomb(3, 900)}, name="more"), "more")

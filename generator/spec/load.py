@@ -7,8 +7,9 @@ read in sorted order of their relative path; ``provider.yaml`` holds the setting
 found is collected; :class:`~generator.diagnostics.SpecError` carries them all.
 
 A document must also be safe for the later stages, which recurse and print text: it may nest at
-most ``MAX_DEPTH`` levels, hold at most ``MAX_NODES`` nodes once YAML aliases are expanded (so
-neither an alias bomb nor a self-referencing alias gets further), hold only JSON values (no
+most ``MAX_DEPTH`` levels, hold at most ``MAX_NODES`` nodes and ``MAX_BYTES`` bytes of text (strings
+and keys) once YAML aliases are expanded (so neither an alias bomb of many nodes, nor one that
+repeats a long string, nor a self-referencing alias gets further), hold only JSON values (no
 ``!!binary`` bytes or ``!!timestamp`` dates), and no string may hold a lone surrogate (a
 ``\\ud800`` escape without its pair), which no file can be written with.
 
@@ -49,6 +50,7 @@ __all__ = [
 CONFIG_FILE = "provider.yaml"
 MAX_DEPTH = 100  # real specs nest about 25 levels; the validator's recursion gives out near 140
 MAX_NODES = 2_000_000
+MAX_BYTES = 64_000_000  # text (strings and keys) once aliases are expanded; OpenAI's spec: about 3 MB
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _SYNTAX = {".json": "json", ".yaml": "yaml", ".yml": "yaml"}
 
@@ -108,13 +110,18 @@ def _check_tree(document: dict[str, Any], origin: Origin) -> list[Diagnostic]:
     """Depth, size and lone surrogates, walked without recursion (the tree may be hostile)."""
     problems: list[Diagnostic] = []
     stack: list[tuple[Any, tuple[str | int, ...]]] = [(document, ())]
-    count = 0
+    count = size = 0
     while stack:
         node, path = stack.pop()
         count += 1
+        size += _text_bytes(node)
         if count > MAX_NODES:
             return [Diagnostic(origin, f"more than {MAX_NODES} nodes (YAML aliases expanded)",
                                hint="a YAML alias that refers to itself, or aliases nested to blow up")]  # fmt: skip
+        if size > MAX_BYTES:
+            return [Diagnostic(origin.child(*path), f"more than {MAX_BYTES} bytes of text (YAML aliases expanded)",
+                               hint="a YAML alias repeats its value wherever it is used; split the document "
+                               "or use $ref")]  # fmt: skip
         if len(path) > MAX_DEPTH:
             return [Diagnostic(origin.child(*path), f"nested more than {MAX_DEPTH} levels deep")]
         if isinstance(node, str) and _SURROGATE.search(node):
@@ -123,6 +130,7 @@ def _check_tree(document: dict[str, Any], origin: Origin) -> list[Diagnostic]:
             for key in reversed(node):
                 if _SURROGATE.search(key):
                     problems.append(_surrogate(key, origin.child(*path, key)))
+                size += _text_bytes(key)
                 stack.append((node[key], (*path, key)))
         elif isinstance(node, list):
             stack.extend((item, (*path, index)) for index, item in reversed(list(enumerate(node))))
@@ -131,6 +139,11 @@ def _check_tree(document: dict[str, Any], origin: Origin) -> list[Diagnostic]:
                                        "JSON equivalent", hint="drop the explicit YAML tag (!!binary, "
                                        "!!timestamp, !!set, !!omap)"))  # fmt: skip
     return problems
+
+
+def _text_bytes(node: Any) -> int:
+    """The UTF-8 size of a string (a lone surrogate counts as its 3 bytes); 0 for anything else."""
+    return len(node.encode("utf-8", "surrogatepass")) if isinstance(node, str) else 0
 
 
 def _surrogate(text: str, where: Origin) -> Diagnostic:
