@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator.spec.config import ProviderConfig
-from generator.diagnostics import Diagnostic, SpecError
+from generator.diagnostics import Diagnostic, SpecError, raise_if_errors
 from generator.emit.format import format_sources
 from generator.model.ir import Package
 from generator.spec.load import load_provider
@@ -46,8 +46,8 @@ def load_valid_spec(specs_dir: Path, name: str, *, strict: bool = False) -> Vali
         raise SpecError(errors)
     merged = merge(fragments)
     problems = validate(merged)
-    if problems:
-        raise SpecError(problems)
+    raise_if_errors(problems)
+    warnings += problems
     return ValidSpec(name, source.config, merged, tuple(sorted(warnings)))
 
 

@@ -385,3 +385,30 @@ def test_a_document_within_the_byte_limit_loads(
     assert build_package(make_provider({"a.yaml": text}), "acme")[2]
     with pytest.raises(SpecError, match=r"a.yaml#/x-copies/2: more than 3000 bytes of text"):
         build_package(make_provider({"a.yaml": _alias_bomb(3, 900)}, name="more"), "more")
+
+
+# -- 5. integers beyond 64 bits in enum and const ------------------------------------------------------
+
+
+def test_integers_beyond_64_bits_in_enum_or_const_decode_as_plain_int(
+    generated_package: Any, make_provider: MakeProvider
+) -> None:
+    huge, low = 18446744073709551615, -(2**63) - 1
+    properties = {"e": {"type": "integer", "enum": [1, huge]}, "c": {"const": huge},
+                  "n": {"type": "integer", "enum": [low, 2]}, "ok": {"type": "integer", "enum": [-(2**63), 2**63 - 1]}}  # fmt: skip
+    document = fragment("/a", operationId="getA")
+    document["components"] = {"schemas": {"M": {"type": "object", "properties": properties}}}
+    spec = build_package(make_provider({"a.json": document}, name="probe"), "probe")[0]
+    assert [d.format() for d in spec.warnings] == [
+        f"specs/probe/a.json#/components/schemas/M/properties/c/const: warning: integer {huge} does not fit in "
+        "64 bits, which msgspec needs for an enum or a literal; it is typed as a plain int",
+        f"specs/probe/a.json#/components/schemas/M/properties/e/enum/1: warning: integer {huge} does not fit in "
+        "64 bits, which msgspec needs for an enum or a literal; it is typed as a plain int",
+        f"specs/probe/a.json#/components/schemas/M/properties/n/enum/0: warning: integer {low} does not fit in "
+        "64 bits, which msgspec needs for an enum or a literal; it is typed as a plain int",
+    ]
+    package = generated_package({"a.json": document})
+    body = {"e": huge, "c": huge, "n": low, "ok": 2**63 - 1}
+    decoded = msgspec.json.decode(json.dumps(body).encode(), type=package.M)
+    assert (decoded.e, decoded.c, decoded.n, decoded.ok.value) == (huge, huge, low, 2**63 - 1)
+    assert msgspec.json.decode(msgspec.json.encode(decoded)) == body

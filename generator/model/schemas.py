@@ -33,7 +33,19 @@ from typing import Any
 from generator.diagnostics import Diagnostic, Origin, join_pointer
 from generator.spec.merge import Merged
 from generator.model.names import constant, pascal, snake
-from generator.model.types import ANY, NONE, Type, dict_of, list_of, literal, model, prim, tagged, union
+from generator.model.types import (
+    ANY,
+    NONE,
+    Type,
+    dict_of,
+    fits_msgspec,
+    list_of,
+    literal,
+    model,
+    prim,
+    tagged,
+    union,
+)
 
 __all__ = ["ABSENT", "EXTRA_WIRE", "EnumSpec", "FieldSpec", "ModelSpec", "SchemaBuilder"]
 
@@ -166,7 +178,8 @@ class SchemaBuilder:
         known = [v for v in values if v is not None]
         if not known or not all(isinstance(v, (str, int)) and not isinstance(v, bool) for v in known):
             return False
-        return len({type(v) for v in known}) == 1  # msgspec enums hold only str or only int values
+        # msgspec enums hold only str or only int values, and ints of 64 bits (validate warns)
+        return len({type(v) for v in known}) == 1 and all(fits_msgspec(v) for v in known)
 
     @staticmethod
     def nullable(schema: dict[str, Any]) -> bool:
@@ -233,8 +246,10 @@ class SchemaBuilder:
             value = schema["const"]
             if value is None:
                 return NONE
-            if isinstance(value, (str, int)) and not isinstance(value, bool):
-                return literal(value)  # other constants keep their declared type
+            if isinstance(value, (str, int)) and not isinstance(
+                value, bool
+            ):  # others keep their declared type
+                return literal(value) if fits_msgspec(value) else prim("int")
         kinds = schema.get("type")
         if isinstance(kinds, list):
             found = [self._plain_type({**schema, "type": k}, hint, pointer) for k in kinds if k != "null"]

@@ -12,6 +12,7 @@ origins are mapped back to the fragment that holds the node. Our own rules:
   or take exponential time). Both are checked first, without recursion.
 Findings of openapi-spec-validator about a ``default`` or a schema come with a path relative to
 that value; they are located in the document by searching for the value (``_locate``).
+A clean document may still get warnings: an ``enum`` or ``const`` integer beyond 64 bits.
 openapi-spec-validator runs once our rules pass: it stops at the first unresolvable reference,
 and it reports what our rules already found with less precise locations. An exception inside it
 is reported, never raised. Its findings are cached by the document's content (generator/cache.py),
@@ -37,6 +38,7 @@ from typing import Any
 
 from generator.cache import cache_key, read_entry, write_entry
 from generator.diagnostics import Diagnostic, join_pointer, split_pointer
+from generator.model.types import fits_msgspec
 from generator.spec.merge import Merged
 from generator.spec.quirks import HTTP_METHODS
 
@@ -420,8 +422,26 @@ def _check_compositions(merged: Merged) -> Iterator[Diagnostic]:
             return
 
 
+def _check_wide_integers(merged: Merged) -> Iterator[Diagnostic]:
+    """Warn where an ``enum`` or ``const`` integer does not fit in 64 bits: msgspec cannot decode it
+    as an enum member or a literal, so the schema is typed as a plain ``int`` (model/schemas.py)."""
+    for pointer, node in _dicts(merged.document):
+        values = [("const", node["const"])] if "const" in node else []
+        values += (
+            [(f"enum/{i}", v) for i, v in enumerate(node["enum"])]
+            if isinstance(node.get("enum"), list)
+            else []
+        )
+        for where, value in values:
+            if isinstance(value, int) and not isinstance(value, bool) and not fits_msgspec(value):
+                yield Diagnostic(merged.origin_of(f"{pointer}/{where}"), f"integer {value} does not fit in 64 "
+                                 "bits, which msgspec needs for an enum or a literal; it is typed as a plain int",
+                                 severity="warning")  # fmt: skip
+
+
 def validate(merged: Merged) -> list[Diagnostic]:
-    """Every problem of the merged document, sorted by (file, pointer)."""
+    """Every problem of the merged document, sorted by (file, pointer); when there is no error,
+    the warnings (integers msgspec cannot hold in an enum)."""
     found = list(_check_depth(merged))
     if found:
         return found
@@ -432,4 +452,6 @@ def validate(merged: Merged) -> list[Diagnostic]:
     found += _check_compositions(merged) if not found else []
     if not found:
         found += _spec_validator(merged)
+    if not found:
+        found += _check_wide_integers(merged)
     return sorted(set(found))
