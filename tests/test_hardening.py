@@ -412,3 +412,54 @@ def test_integers_beyond_64_bits_in_enum_or_const_decode_as_plain_int(
     decoded = msgspec.json.decode(json.dumps(body).encode(), type=package.M)
     assert (decoded.e, decoded.c, decoded.n, decoded.ok.value) == (huge, huge, low, 2**63 - 1)
     assert msgspec.json.decode(msgspec.json.encode(decoded)) == body
+
+
+def test_a_ref_that_leads_back_to_itself_is_an_error_not_a_validator_crash(
+    make_provider: MakeProvider,
+) -> None:
+    schemas = {"Pet": {"$ref": "#/components/schemas/Pet"}, "A": {"$ref": "#/components/schemas/B"},
+               "B": {"$ref": "#/components/schemas/A"}}  # fmt: skip
+    document = {**fragment("/a", operationId="getA"), "components": {"schemas": schemas}}
+    with pytest.raises(SpecError) as error:
+        build_package(make_provider({"a.json": document}), "acme")
+    assert [d.format() for d in error.value.diagnostics] == [
+        f"specs/acme/a.json#/components/schemas/{name}/$ref: reference '#/components/schemas/{target}' leads back "
+        "to itself through $ref only\n  hint: a chain of $ref must end at a definition"
+        for name, target in (("A", "B"), ("B", "A"), ("Pet", "Pet"))
+    ]
+
+
+# -- found by tests/test_fuzz.py ---------------------------------------------------------------------
+
+
+def test_a_skeleton_node_of_the_wrong_kind_is_an_error_not_a_crash(make_provider: MakeProvider) -> None:
+    document = {"openapi": "3.1.0", "info": {"title": "T", "version": "1"}, "tags": "x",
+                "paths": {"/a": {"get": {"parameters": [1], "responses": {"200": True, "x-y": 1}}, "parameters": "p"},
+                          "/b": [], "x-ok": 1},
+                "components": {"schemas": {"A": True}, "parameters": {"p": 1}, "x-z": 3},
+                "servers": [{"url": "https://x.test", "variables": []}]}  # fmt: skip
+    with pytest.raises(SpecError) as error:
+        build_package(make_provider({"a.json": document}), "acme")
+    assert [d.format() for d in error.value.diagnostics] == [
+        "specs/acme/a.json#/components/parameters/p: a component must be a mapping, not int",
+        "specs/acme/a.json#/paths/~1a/get/parameters/0: a parameter must be a mapping, not int",
+        "specs/acme/a.json#/paths/~1a/get/responses/200: a response must be a mapping, not bool",
+        "specs/acme/a.json#/paths/~1a/parameters: 'parameters' must be a list, not str",
+        "specs/acme/a.json#/paths/~1b: a path item must be a mapping, not list",
+        "specs/acme/a.json#/servers/0/variables: 'variables' must be a mapping, not list",
+        "specs/acme/a.json#/tags: 'tags' must be a list, not str",
+    ]
+    with pytest.raises(SpecError, match=r"a.json#/paths: 'paths' must be a mapping, not bool"):
+        build_package(make_provider({"a.json": {**document, "paths": True}}, name="other"), "other")
+
+
+def test_boolean_schemas_are_any(generated_package: Any) -> None:
+    document = fragment("/a", operationId="getA", parameters=[{"name": "q", "in": "query", "schema": True}])
+    document["paths"]["/a"]["get"]["responses"]["200"]["content"] = {
+        "application/json": {"schema": {"$ref": "#/components/schemas/Yes"}}
+    }
+    document["components"] = {"schemas": {"Yes": True, "No": False,
+                                          "M": {"type": "object", "properties": {"y": {"$ref": "#/components/schemas/Yes"}}}}}  # fmt: skip
+    package = generated_package({"a.json": document})
+    decoded = msgspec.json.decode(b'{"y": [1, {"a": null}]}', type=package.M)
+    assert decoded.y == [1, {"a": None}]

@@ -143,7 +143,7 @@ class SchemaBuilder:
             seen.add(ref)
             name = ref[len(_REF_PREFIX) :].replace("~1", "/").replace("~0", "~")
             schema = self.schemas.get(name, {})
-        return schema, name
+        return (schema if not isinstance(schema, bool) else {}), name  # a boolean schema (3.1): Any
 
     def flatten(self, schema: dict[str, Any], depth: int = 0) -> dict[str, Any]:
         """Merge ``allOf`` parts into one schema (properties in order, required united)."""
@@ -202,7 +202,9 @@ class SchemaBuilder:
         return self._inline_type(schema, hint, pointer)
 
     def _component_type(self, component: str) -> Type:
-        schema = self.flatten(self.schemas.get(component, {}))
+        raw = self.schemas.get(component, {})
+        raw = raw if isinstance(raw, dict) else {}  # a boolean schema (3.1): Any
+        schema = self.flatten(raw)
         pointer = join_pointer("components", "schemas", component)
         if self.is_object(schema) or self.is_enum(schema):
             name = self.component_names[component]
@@ -212,9 +214,7 @@ class SchemaBuilder:
             return ANY  # a primitive alias that refers to itself
         self.owners["#" + component] = "busy"
         try:
-            return self._inline_type(
-                self.schemas.get(component, {}), self.component_names[component], pointer
-            )
+            return self._inline_type(raw, self.component_names[component], pointer)
         finally:
             del self.owners["#" + component]
 

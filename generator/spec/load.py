@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.spec.config import ProviderConfig, check_folder, parse_config
+from generator.spec.shape import check_shape
 from generator.diagnostics import Diagnostic, Origin, SpecError
 from generator.spec.documents import (
     ParseError,
@@ -103,7 +104,7 @@ def _check_document(document: Any, shown: str) -> list[Diagnostic]:
     if not isinstance(version, str) or not version.startswith(("3.0.", "3.1.")):
         return [Diagnostic(origin.child("openapi"), f"unsupported OpenAPI version {version!r}",
                            hint="3.0.x and 3.1.x are supported")]  # fmt: skip
-    return _check_tree(document, origin)
+    return _check_tree(document, origin) or check_shape(document, origin)
 
 
 def _check_tree(document: dict[str, Any], origin: Origin) -> list[Diagnostic]:

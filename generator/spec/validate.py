@@ -91,6 +91,22 @@ def _check_refs(merged: Merged) -> Iterator[Diagnostic]:
         elif resolve_pointer(merged.document, ref[1:]) is _MISSING:
             yield Diagnostic(origin, f"unresolved reference {ref!r}",
                              hint="define it under components in this fragment or another")  # fmt: skip
+        elif _loops(merged.document, ref[1:]):
+            yield Diagnostic(origin, f"reference {ref!r} leads back to itself through $ref only",
+                             hint="a chain of $ref must end at a definition")  # fmt: skip
+
+
+def _loops(document: Any, pointer: str) -> bool:
+    """Whether following ``$ref`` from ``pointer`` never reaches a node that is not a ``$ref``."""
+    seen: set[str] = set()
+    while pointer not in seen:
+        seen.add(pointer)
+        node = resolve_pointer(document, pointer)
+        ref = node.get("$ref") if isinstance(node, dict) else None
+        if not (isinstance(ref, str) and ref.startswith("#")):
+            return False
+        pointer = ref[1:]
+    return True
 
 
 def _check_component_names(merged: Merged) -> Iterator[Diagnostic]:
