@@ -463,3 +463,24 @@ def test_boolean_schemas_are_any(generated_package: Any) -> None:
     package = generated_package({"a.json": document})
     decoded = msgspec.json.decode(b'{"y": [1, {"a": null}]}', type=package.M)
     assert decoded.y == [1, {"a": None}]
+
+
+def test_diff_api_on_shared_subschemas_is_bounded(tmp_path: Path) -> None:
+    from generator.review.diff_api import diff_api
+    from generator.spec.config import parse_config
+    from generator.diagnostics import Origin
+
+    def document(title: str) -> dict[str, Any]:
+        schemas = {f"S{i}": {"type": "object", "properties": {"a": {"$ref": f"#/components/schemas/S{i + 1}"},
+                                                            "b": {"$ref": f"#/components/schemas/S{i + 1}"}}}
+                   for i in range(30)}  # fmt: skip
+        schemas["S30"] = {"type": "string"}
+        found = fragment("/a", operationId="getA")
+        found["paths"]["/a"]["get"]["responses"]["200"]["content"] = {
+            "application/json": {"schema": {"$ref": "#/components/schemas/S0"}}
+        }
+        return {**found, "info": {"title": title, "version": "1"}, "components": {"schemas": schemas}}
+
+    started = time.monotonic()
+    assert diff_api(document("a"), document("b"), parse_config("acme", None, Origin(""))[0]) == ()
+    assert time.monotonic() - started < 10
