@@ -484,3 +484,31 @@ def test_diff_api_on_shared_subschemas_is_bounded(tmp_path: Path) -> None:
     started = time.monotonic()
     assert diff_api(document("a"), document("b"), parse_config("acme", None, Origin(""))[0]) == ()
     assert time.monotonic() - started < 10
+
+
+def test_diff_api_on_an_unvalidated_old_document_with_shared_allof_parts_is_bounded() -> None:
+    from generator.review.diff_api import diff_api
+    from generator.spec.config import parse_config
+    from generator.diagnostics import Origin
+
+    old = fragment("/a", operationId="getA")
+    old["paths"]["/a"]["get"]["responses"]["200"]["content"] = {
+        "application/json": {"schema": {"$ref": "#/components/schemas/S0"}}
+    }
+    schemas: dict[str, Any] = {
+        f"S{i}": {"allOf": [{"$ref": f"#/components/schemas/S{i + 1}"}] * 2} for i in range(30)
+    }
+    old["components"] = {
+        "schemas": {**schemas, "S30": {"type": "object", "properties": {"x": {"type": "string"}}}}
+    }
+    new = fragment("/a", operationId="getA")
+    new["paths"]["/a"]["get"]["responses"]["200"]["content"] = {
+        "application/json": {"schema": {"type": "object", "properties": {"y": {"type": "string"}}}}
+    }
+    started = time.monotonic()
+    changes = diff_api(old, new, parse_config("acme", None, Origin(""))[0])
+    assert time.monotonic() - started < 10
+    assert [(change.kind, change.message) for change in changes] == [
+        ("response-field-removed", "response field 'x' removed"),
+        ("response-field-added", "response field 'y' added"),
+    ]

@@ -179,10 +179,15 @@ def _deref(document: Any, node: Any) -> tuple[Any, tuple[str, ...], bool]:
     return node, tuple(refs), nullable
 
 
-def _merge_all_of(document: Any, node: dict[str, Any], depth: int = 0) -> dict[str, Any]:
-    """``allOf`` parts merged into one schema: properties and ``required`` joined."""
+def _merge_all_of(
+    document: Any, node: dict[str, Any], depth: int = 0, budget: list[int] | None = None
+) -> dict[str, Any]:
+    """``allOf`` parts merged into one schema: properties and ``required`` joined; at most
+    ``_MAX_FIELDS`` parts in all (the old document is not validated: parts may share parts)."""
+    budget = [_MAX_FIELDS] if budget is None else budget
+    budget[0] -= 1
     parts = node.get("allOf")
-    if not isinstance(parts, list) or depth > _MAX_DEPTH:
+    if not isinstance(parts, list) or depth > _MAX_DEPTH or budget[0] < 0:
         return node
     result = {key: value for key, value in node.items() if key != "allOf"}
     properties = dict(result.get("properties") or {})
@@ -190,7 +195,7 @@ def _merge_all_of(document: Any, node: dict[str, Any], depth: int = 0) -> dict[s
     for part in parts:
         resolved = _deref(document, part)[0]
         if isinstance(resolved, dict):
-            resolved = _merge_all_of(document, resolved, depth + 1)
+            resolved = _merge_all_of(document, resolved, depth + 1, budget)
             properties.update(resolved.get("properties") or {})
             required += [name for name in resolved.get("required") or [] if name not in required]
             for key, value in resolved.items():
