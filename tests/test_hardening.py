@@ -512,3 +512,21 @@ def test_diff_api_on_an_unvalidated_old_document_with_shared_allof_parts_is_boun
         ("response-field-removed", "response field 'x' removed"),
         ("response-field-added", "response field 'y' added"),
     ]
+
+
+def test_a_subschema_of_the_wrong_kind_is_an_error_not_a_crash(make_provider: MakeProvider) -> None:
+    document = fragment("/a", operationId="getA")
+    document["paths"]["/a"]["get"]["requestBody"] = {"content": {"application/json": {"schema": {
+        "allOf": [{"$ref": "#/components/schemas/A"}, None]}}}}  # fmt: skip
+    document["components"] = {"schemas": {"A": {"type": "object", "properties": {"x": 1, "y": {"required": "y"}}},
+                                          "B": {"oneOf": {"type": "string"}}, "C": True}}  # fmt: skip
+    with pytest.raises(SpecError) as error:
+        build_package(make_provider({"a.json": document}), "acme")
+    assert [d.format() for d in error.value.diagnostics] == [
+        "specs/acme/a.json#/components/schemas/A/properties/x: a schema must be a mapping or a boolean, not int",
+        "specs/acme/a.json#/components/schemas/A/properties/y/required: 'required' must be a list of property "
+        "names, not str",
+        "specs/acme/a.json#/components/schemas/B/oneOf: 'oneOf' must be a list, not dict",
+        "specs/acme/a.json#/paths/~1a/get/requestBody/content/application~1json/schema/allOf/1: a schema must be "
+        "a mapping or a boolean, not NoneType",
+    ]

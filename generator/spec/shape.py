@@ -3,17 +3,19 @@
 ``quirks`` and ``merge`` run before the validator and walk the skeleton (paths, path items,
 operations, parameters, responses, components, servers, tags, security); a fragment whose
 ``paths`` is ``true`` must be an error naming that pointer, not an ``AttributeError``. ``load``
-calls :func:`check_shape` on every document; below the skeleton (schemas, examples, ...)
-the validator and the stages' own checks decide.
+calls :func:`check_shape` on every document; ``validate`` calls :func:`check_schemas` on the
+merged one (openapi-spec-validator lets ``allOf: [null]`` through); below that the validator
+and the stages' own checks decide.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from generator.diagnostics import Diagnostic, Origin
+from generator.diagnostics import Diagnostic, Origin, join_pointer
 
-__all__ = ["check_shape"]
+__all__ = ["check_schemas", "check_shape"]
 
 _METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 _ROOT = {"info": "mapping", "paths": "mapping", "components": "mapping", "webhooks": "mapping", "servers": "list",
@@ -86,4 +88,80 @@ def check_shape(document: dict[str, Any], origin: Origin) -> list[Diagnostic]:
             else []
         )
         problems += _items(variables, origin.child("servers", index, "variables"), "a server variable")
+    return problems
+
+
+_SCHEMA_LISTS = ("allOf", "anyOf", "oneOf", "prefixItems")
+_SCHEMA_MAPS = ("properties", "patternProperties", "$defs", "definitions", "dependentSchemas")
+_SCHEMA_ONE = ("items", "additionalProperties", "not", "if", "then", "else", "contains", "propertyNames",
+               "unevaluatedItems", "unevaluatedProperties", "additionalItems")  # fmt: skip
+
+
+_KIND = {**{k: "a list" for k in _SCHEMA_LISTS}, **{k: "a mapping" for k in _SCHEMA_MAPS},
+         "required": "a list of property names"}  # fmt: skip
+
+
+def _schema_roots(document: dict[str, Any]) -> list[tuple[str, Any]]:
+    """Every schema that is not inside another: components, and each ``schema`` of a parameter,
+    header or media type (found by walking everything but examples and extensions)."""
+    roots: list[tuple[str, Any]] = []
+    stack: list[tuple[str, Any]] = [("", document)]
+    while stack:
+        pointer, node = stack.pop()
+        entries = (
+            node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else ()
+        )
+        for key, value in entries:
+            where = pointer + join_pointer(key)
+            if pointer == "/components/schemas" or key == "schema":
+                roots.append((where, value))
+            elif not str(key).startswith("x-") and key not in (
+                "example",
+                "examples",
+                "default",
+                "enum",
+                "const",
+            ):
+                stack.append((where, value))
+    return roots
+
+
+def _subschemas(node: dict[str, Any], pointer: str) -> tuple[list[tuple[str, Any]], list[str]]:
+    """The subschemas of a schema, and the keywords of the wrong kind to hold them."""
+    found: list[tuple[str, Any]] = []
+    wrong = [k for k in _SCHEMA_LISTS if k in node and not isinstance(node[k], list)]
+    wrong += [k for k in _SCHEMA_MAPS if k in node and not isinstance(node[k], dict)]
+    for key in (k for k in _SCHEMA_LISTS if isinstance(node.get(k), list)):
+        found += [(join_pointer(key, i), v) for i, v in enumerate(node[key])]
+    for key in (k for k in _SCHEMA_MAPS if isinstance(node.get(k), dict)):
+        found += [(join_pointer(key, name), v) for name, v in node[key].items()]
+    found += [(join_pointer(key), node[key]) for key in _SCHEMA_ONE if key in node]
+    if "required" in node and not (
+        isinstance(node["required"], list) and all(isinstance(r, str) for r in node["required"])
+    ):
+        wrong.append("required")
+    return [(pointer + where, value) for where, value in found], wrong
+
+
+def check_schemas(document: dict[str, Any], origin_of: Callable[[str], Origin]) -> list[Diagnostic]:
+    """Every schema, and every subschema below it, is a mapping or a boolean, and the keywords that
+    hold subschemas (or ``required``'s names) have the right kind: the model stage relies on it.
+    Walked without recursion; each pointer once."""
+    problems: list[Diagnostic] = []
+    stack = _schema_roots(document)
+    seen: set[str] = set()
+    while stack:
+        pointer, node = stack.pop()
+        if pointer in seen:
+            continue
+        seen.add(pointer)
+        if not isinstance(node, (dict, bool)):
+            problems.append(Diagnostic(origin_of(pointer), f"a schema must be a mapping or a boolean, not "
+                                       f"{type(node).__name__}"))  # fmt: skip
+            continue
+        if isinstance(node, dict):
+            found, wrong = _subschemas(node, pointer)
+            problems += [Diagnostic(origin_of(pointer + join_pointer(key)), f"{key!r} must be {_KIND[key]}, not "
+                                    f"{type(node[key]).__name__}") for key in wrong]  # fmt: skip
+            stack += found
     return problems

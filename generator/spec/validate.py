@@ -41,6 +41,7 @@ from generator.diagnostics import Diagnostic, join_pointer, split_pointer
 from generator.model.types import fits_msgspec
 from generator.spec.merge import Merged
 from generator.spec.quirks import HTTP_METHODS
+from generator.spec.shape import check_schemas
 
 __all__ = ["path_variables", "resolve_pointer", "validate"]
 
@@ -465,6 +466,7 @@ def validate(merged: Merged) -> list[Diagnostic]:
     found += _check_component_names(merged)
     found += _check_path_parameters(merged)
     found += _check_operation_ids(merged)
+    found += check_schemas(merged.document, merged.origin_of)
     found += _check_compositions(merged) if not found else []
     if not found:
         found += _spec_validator(merged)
