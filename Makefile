@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
 PRISM := tests/prism/node_modules/.installed
 
-.PHONY: generate check test test-big test-fast bench clean
+.PHONY: generate check test test-big test-fast fuzz bench clean
 
 $(INSTALLED): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,10 @@ test: $(INSTALLED) $(PRISM)
 # The large real specs (OpenAI, Discord, Box): split, generate, import, mypy --strict, Prism sample.
 test-big: $(INSTALLED) $(PRISM)
 	$(PY) -m pytest -m big tests/big
+
+# Property-based fuzzing of the whole generator with hostile specs: 5,000 examples (docs/testing.md).
+fuzz: $(INSTALLED)
+	FUZZ_EXAMPLES=5000 $(PY) -m pytest -q tests/test_fuzz.py
 
 # Everything but the slow type-checker and Prism tests.
 test-fast: $(INSTALLED)
