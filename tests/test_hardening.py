@@ -530,3 +530,25 @@ def test_a_subschema_of_the_wrong_kind_is_an_error_not_a_crash(make_provider: Ma
         "specs/acme/a.json#/paths/~1a/get/requestBody/content/application~1json/schema/allOf/1: a schema must be "
         "a mapping or a boolean, not NoneType",
     ]
+
+
+def test_merge_output_that_is_a_symlink_is_refused(repo: Path) -> None:
+    (repo / "merged.json").symlink_to(repo / ".git" / "config")
+    before = _snapshot(repo)
+    code, stdout, stderr = _cli(repo, "merge", "-p", "acme", "-o", str(repo / "merged.json"))
+    assert (code, stdout) == (2, "") and "SECRET" not in stderr
+    assert stderr.startswith(f"{repo.as_posix()}/merged.json#: a symbolic link; refusing to read or write")
+    assert _snapshot(repo) == before
+
+
+def test_junk_in_a_schema_that_quirks_reads_is_an_error_not_a_crash(make_provider: MakeProvider) -> None:
+    schemas = {"A": {"type": ["string", {"a": 1}], "default": 1}, "B": {"oneOf": 5, "default": 1},
+               "C": {"type": "object", "properties": {}, "required": [{"a": 1}, {"a": 1}]}}  # fmt: skip
+    document = {**fragment("/a", operationId="getA"), "components": {"schemas": schemas}}
+    with pytest.raises(SpecError) as error:
+        build_package(make_provider({"a.json": document}), "acme")
+    assert [d.format() for d in error.value.diagnostics] == [
+        "specs/acme/a.json#/components/schemas/B/oneOf: 'oneOf' must be a list, not int",
+        "specs/acme/a.json#/components/schemas/C/required: 'required' must be a list of property names, not a "
+        "list holding dict",
+    ]

@@ -51,7 +51,7 @@ def refuse_links(*paths: Path) -> None:
 def write_file(path: Path, text: str) -> bool:
     """Write ``text`` to ``path`` atomically; return False when it already held those bytes."""
     data = text.encode("utf-8")
-    refuse_links(path.parent, path)
+    refuse_links(path)
     if path.is_file() and path.read_bytes() == data:
         return False
     path.parent.mkdir(parents=True, exist_ok=True)

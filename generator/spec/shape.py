@@ -143,6 +143,12 @@ def _subschemas(node: dict[str, Any], pointer: str) -> tuple[list[tuple[str, Any
     return [(pointer + where, value) for where, value in found], wrong
 
 
+def _what(value: Any) -> str:
+    """``int``, or ``a list holding dict`` for a list with an entry that is not a string."""
+    odd = [type(v).__name__ for v in value if not isinstance(v, str)] if isinstance(value, list) else []
+    return f"a list holding {odd[0]}" if odd else type(value).__name__
+
+
 def check_schemas(document: dict[str, Any], origin_of: Callable[[str], Origin]) -> list[Diagnostic]:
     """Every schema, and every subschema below it, is a mapping or a boolean, and the keywords that
     hold subschemas (or ``required``'s names) have the right kind: the model stage relies on it.
@@ -162,6 +168,6 @@ def check_schemas(document: dict[str, Any], origin_of: Callable[[str], Origin]) 
         if isinstance(node, dict):
             found, wrong = _subschemas(node, pointer)
             problems += [Diagnostic(origin_of(pointer + join_pointer(key)), f"{key!r} must be {_KIND[key]}, not "
-                                    f"{type(node[key]).__name__}") for key in wrong]  # fmt: skip
+                                    f"{_what(node[key])}") for key in wrong]  # fmt: skip
             stack += found
     return problems
