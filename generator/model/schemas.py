@@ -33,19 +33,8 @@ from typing import Any
 from generator.diagnostics import Diagnostic, Origin, join_pointer
 from generator.spec.merge import Merged
 from generator.model.names import constant, pascal, snake
-from generator.model.types import (
-    ANY,
-    NONE,
-    Type,
-    dict_of,
-    fits_msgspec,
-    list_of,
-    literal,
-    model,
-    prim,
-    tagged,
-    union,
-)
+from generator.model.types import ANY, NONE, Type, dict_of, list_of, literal, model, prim, tagged, union
+from generator.model.types import fits_msgspec
 
 __all__ = ["ABSENT", "EXTRA_WIRE", "EnumSpec", "FieldSpec", "ModelSpec", "SchemaBuilder"]
 
@@ -246,10 +235,8 @@ class SchemaBuilder:
             value = schema["const"]
             if value is None:
                 return NONE
-            if isinstance(value, (str, int)) and not isinstance(
-                value, bool
-            ):  # others keep their declared type
-                return literal(value) if fits_msgspec(value) else prim("int")
+            if isinstance(value, (str, int)) and not isinstance(value, bool):
+                return literal(value) if fits_msgspec(value) else prim("int")  # others: their declared type
         kinds = schema.get("type")
         if isinstance(kinds, list):
             found = [self._plain_type({**schema, "type": k}, hint, pointer) for k in kinds if k != "null"]
