@@ -31,7 +31,8 @@ test: $(INSTALLED) $(PRISM)
 test-big: $(INSTALLED) $(PRISM)
 	$(PY) -m pytest -m big tests/big
 
-# Property-based fuzzing of the whole generator with hostile specs: 5,000 examples (docs/testing.md).
+# Property-based fuzzing of the whole generator with hostile specs: 5,000 examples, about 5 minutes
+# (docs/testing.md, threat model).
 fuzz: $(INSTALLED)
 	FUZZ_EXAMPLES=5000 $(PY) -m pytest -q tests/test_fuzz.py
 
