@@ -4,7 +4,8 @@ Random OpenAPI documents -- schemas nested and cross-referenced (cycles, missing
 to odd places), every type, format, ``enum``/``const``/``default`` with wrong, huge or mixed
 values, compositions, discriminators, parameters in every location, odd media types and status
 codes, security schemes and servers, any of them replaced by junk -- written as JSON or YAML
-into a provider folder and run through the whole pipeline (load, quirks, merge, validate,
+into a provider folder (half of them with a second fragment to merge, as a JSON file or a block
+of a Markdown page) and run through the whole pipeline (load, quirks, merge, validate,
 normalize, render, format). Each must either raise ``SpecError`` whose every diagnostic names a
 file below ``specs/<provider>/``, or give a package whose every ``.py`` file compiles (every
 50th example's package, when it builds, is also imported). Anything else -- a traceback -- fails the test with the smallest example hypothesis finds.
@@ -193,6 +194,15 @@ def _replace_somewhere(document: dict[str, Any], junk: Any, seed: int) -> None:
         node[key] = junk
 
 
+def _alongside(second: dict[str, Any], first: dict[str, Any]) -> dict[str, Any]:
+    """``second`` made to merge with ``first`` where it can: the same info, version and servers, and
+    its own paths (``/q0``...); its components may still clash with the first's."""
+    paths = second.get("paths")
+    renamed = {"/q" + p[2:]: item for p, item in paths.items()} if isinstance(paths, dict) else paths
+    shared = {key: first[key] for key in ("openapi", "info", "servers") if key in first}
+    return {**{k: v for k, v in second.items() if k != "servers"}, **shared, "paths": renamed}
+
+
 _examples = itertools.count()
 
 
@@ -211,9 +221,9 @@ def _import(folder: Path, package: str) -> None:
 
 @settings(max_examples=EXAMPLES, deadline=None, database=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much])  # fmt: skip
-@given(_documents(), st.sampled_from(["json", "yaml"]))
+@given(_documents(), st.sampled_from(["json", "yaml"]), _often([None, None], _documents()), st.booleans())
 def test_any_spec_fails_cleanly_or_generates_code_that_compiles(
-    document: dict[str, Any], syntax: str
+    document: dict[str, Any], syntax: str, second: dict[str, Any] | None, page: bool
 ) -> None:
     count = next(_examples)
     with tempfile.TemporaryDirectory() as directory:
@@ -227,6 +237,13 @@ def test_any_spec_fails_cleanly_or_generates_code_that_compiles(
             else yaml.dump(document, Dumper=_DUMPER, allow_unicode=True)
         )
         (folder / f"a.{syntax}").write_text(text, encoding="utf-8", errors="surrogatepass")
+        if second is not None:  # a second fragment to merge: a JSON file, or a block of a Markdown page
+            block = json.dumps(_alongside(second, document), indent=1)
+            (folder / ("b.md" if page else "b.json")).write_text(
+                f"# Page\n\n```json\n{block}\n```\n" if page else block,
+                encoding="utf-8",
+                errors="surrogatepass",
+            )
         try:
             files = build_package(root / "specs", name)[2]
         except SpecError as error:
