@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
 PRISM := tests/prism/node_modules/.installed
 
-.PHONY: generate check test test-big test-corpus test-fast bench clean
+.PHONY: generate check test test-big test-corpus test-fast fuzz bench clean
 
 $(INSTALLED): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,11 @@ test-big: $(INSTALLED) $(PRISM)
 # default settings, import, mypy --strict, pyright strict, operation count, Prism sample.
 test-corpus: $(INSTALLED) $(PRISM)
 	$(PY) -m pytest -m corpus tests/corpus
+
+# Property-based fuzzing of the whole generator with hostile specs: 5,000 examples, about 5 minutes
+# (docs/testing.md, threat model).
+fuzz: $(INSTALLED)
+	FUZZ_EXAMPLES=5000 $(PY) -m pytest -q tests/test_fuzz.py
 
 # Everything but the slow type-checker and Prism tests.
 test-fast: $(INSTALLED)

@@ -2,16 +2,17 @@
 
 Exit codes: 0 fine, 1 ``check`` found drift (or ``diff-api --fail-on-breaking`` a breaking
 change), 2 bad input (every problem printed, sorted, each as
-``specs/<provider>/<file>#<pointer>: <message>``). Colour only on a terminal.
+``specs/<provider>/<file>#<pointer>: <message>``), 3 an internal error (a bug: a short message
+asks for a report; ``OPENAPI_FRAGMENTS_TRACEBACK=1`` adds the traceback). Colour only on a terminal.
 """
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import sys
 import time
+import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
@@ -20,13 +21,13 @@ import click
 
 from generator.diagnostics import Diagnostic, Origin, SpecError
 from generator.review.diff_api import Change, diff_api, parse_document, render_report
-from generator.spec.documents import markdown_blocks
+from generator.spec.config import check_folder
 from generator.spec.load import page_fragments, discover_providers, read_text, read_whole_spec
 from generator.model.history import read_history
 from generator.pipeline import ValidSpec, build_package, load_valid_spec
 from generator.spec.quirks import HTTP_METHODS
 from generator.spec.splitting import dump_json, split_fragments, split_spec
-from generator.emit.write import diff_tree, write_file, write_files, write_tree
+from generator.emit.write import diff_tree, refuse_links, write_file, write_files, write_tree
 
 __all__ = ["main"]
 
@@ -44,6 +45,31 @@ def _bad_input(error: SpecError) -> None:
     count = len(error.diagnostics)
     click.secho(f"{count} error{'s' if count != 1 else ''}", err=True, fg="red", bold=True)
     sys.exit(2)
+
+
+T = TypeVar("T")
+
+
+def _writing(target: Path, write: Callable[[], T]) -> T:
+    """Run ``write``; a link in the way or an OS error (a file where a folder goes...) is bad input."""
+    try:
+        return write()
+    except SpecError as error:
+        _bad_input(error)
+        raise  # not reached: _bad_input exits
+    except OSError as exc:
+        failed = f" {exc.filename}" if exc.filename and Path(exc.filename) != target else ""
+        _bad_input(
+            SpecError([Diagnostic(Origin(target.as_posix()), f"cannot write{failed}: {exc.strerror or exc}")])
+        )
+        raise  # not reached
+
+
+def _check_provider_name(specs_dir: Path, provider: str) -> None:
+    """``-p`` of the import commands is one plain folder name, as for ``generate``."""
+    bad_name = check_folder(provider, Origin(f"{specs_dir.name}/{provider}"))
+    if bad_name:
+        raise SpecError(bad_name)
 
 
 def _providers(specs_dir: Path, chosen: Sequence[str]) -> list[str]:
@@ -113,7 +139,7 @@ def merge(obj: dict[str, Path], provider: str, output: Path | None, strict: bool
     if output is None:
         click.echo(text, nl=False)
     else:
-        write_file(output, text)
+        _writing(output, lambda: write_file(output, text))
 
 
 @cli.command("import-docs")
@@ -123,6 +149,7 @@ def merge(obj: dict[str, Path], provider: str, output: Path | None, strict: bool
 def import_docs(obj: dict[str, Path], page: Path, provider: str) -> None:
     """Split a documentation PAGE into one fragment file per endpoint in specs/PROVIDER/."""
     try:
+        _check_provider_name(obj["specs_dir"], provider)
         fragments, problems = page_fragments(read_text(page, page.name), page.name)
         errors = [p for p in problems if p.severity == "error"]
         if errors or not fragments:
@@ -132,7 +159,7 @@ def import_docs(obj: dict[str, Path], page: Path, provider: str) -> None:
         _bad_input(error)
         return
     folder = obj["specs_dir"] / provider
-    changed = write_files(folder, files)
+    changed = _writing(folder, lambda: write_files(folder, files))
     for name in sorted(files):
         state = "written" if name in changed else "unchanged"
         click.echo(f"{state}: {folder.as_posix()}/{name}")
@@ -145,12 +172,13 @@ def import_docs(obj: dict[str, Path], page: Path, provider: str) -> None:
 def import_spec(obj: dict[str, Path], spec: Path, provider: str) -> None:
     """Split a whole OpenAPI SPEC (.json/.yaml) into one fragment file per operation in specs/PROVIDER/."""
     try:
+        _check_provider_name(obj["specs_dir"], provider)
         files = split_spec(*read_whole_spec(spec))
     except SpecError as error:
         _bad_input(error)
         return
     folder = obj["specs_dir"] / provider
-    changed = write_files(folder, files)
+    changed = _writing(folder, lambda: write_files(folder, files))
     click.echo(f"{provider}: {len(files)} fragments ({len(changed)} written) in {folder.as_posix()}/")
 
 
@@ -213,7 +241,8 @@ def generate(obj: dict[str, Path], providers: tuple[str, ...], strict: bool) -> 
         changes = diff_api(
             _previous_or_empty(obj["out_dir"], name), spec.merged.document, spec.config, history
         )
-        change = write_tree(obj["out_dir"] / name, files)
+        folder = obj["out_dir"] / name
+        change = _writing(folder, lambda: write_tree(folder, files))
         click.echo(f"{name}: {len(change.written)} written, {len(change.unchanged)} unchanged, "
                    f"{len(change.deleted)} deleted; {_api_summary(changes)}")  # fmt: skip
 
@@ -228,7 +257,10 @@ def check(obj: dict[str, Path], providers: tuple[str, ...], strict: bool) -> Non
     """Regenerate in memory; exit 1 with a unified diff when generated/ is stale."""
     stale = False
     for name, _, files in _build_all(obj, providers, strict):
-        diff = diff_tree(obj["out_dir"] / name, files, f"{obj['out_dir'].as_posix()}/{name}")
+        try:
+            diff = diff_tree(obj["out_dir"] / name, files, f"{obj['out_dir'].as_posix()}/{name}")
+        except SpecError as error:
+            _bad_input(error)
         if diff:
             stale = True
             click.echo(diff, nl=False)
@@ -276,6 +308,7 @@ def _previous_document(out_dir: Path, name: str, base: str | None) -> dict[str, 
         shown = f"{base}:{shown}"
     else:
         path = out_dir / name / "openapi.json"
+        refuse_links(out_dir, path.parent, path)
         text = read_text(path, shown) if path.is_file() else None
     return {} if text is None else parse_document(text, shown)
 
@@ -336,6 +369,20 @@ def diff_api_command(
         sys.exit(1)
 
 
+INTERNAL_ERROR = 3
+
+
 def main(argv: Sequence[str] | None = None) -> None:
-    """Run the command line."""
-    cli.main(args=list(argv) if argv is not None else None, prog_name="python -m generator")
+    """Run the command line; an unexpected error is a short report request and exit code 3."""
+    try:
+        cli.main(args=list(argv) if argv is not None else None, prog_name="python -m generator")
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException as exc:  # noqa: BLE001 - pyo3's PanicException is a BaseException
+        if os.environ.get("OPENAPI_FRAGMENTS_TRACEBACK"):
+            traceback.print_exc()
+        click.secho(f"internal error: {type(exc).__name__}: {str(exc)[:300]}", err=True, fg="red", bold=True)
+        click.echo("This is a bug in the generator, not a problem of your input. Please report it with the "
+                   "command and the specs that caused it (OPENAPI_FRAGMENTS_TRACEBACK=1 prints the "
+                   "traceback).", err=True)  # fmt: skip
+        sys.exit(INTERNAL_ERROR)

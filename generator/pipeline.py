@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from generator.spec.config import ProviderConfig
-from generator.diagnostics import Diagnostic, SpecError, raise_if_errors, strictly
+from generator.diagnostics import Diagnostic, raise_if_errors, strictly
 from generator.emit.format import format_sources
 from generator.model.history import NameHistory
 from generator.model.ir import Package
@@ -44,9 +44,9 @@ def load_valid_spec(specs_dir: Path, name: str, *, strict: bool = False) -> Vali
     merged = merge(fragments, source.config.prefer)
     warnings += strictly(merged.warnings, strict)
     raise_if_errors(warnings)
-    problems = validate(merged)
-    if problems:
-        raise SpecError(problems)
+    problems = strictly(validate(merged), strict)
+    raise_if_errors(problems)
+    warnings += problems
     return ValidSpec(name, source.config, merged, tuple(sorted(warnings)))
 
 

@@ -7,6 +7,12 @@ previous tree intact. What the generator never writes and ``read_tree`` ignores 
 regeneration does not undo ``pip install -e``. ``write_files`` writes a few files next to existing ones (``import-docs``,
 ``merge -o``), each through a temporary file and a rename. ``diff_tree`` compares without
 writing. Paths are checked to stay inside the target folder.
+
+Nothing is read or written through a symbolic link: the out folder, the package folder, its
+staging (``.<name>.new``) and backup (``.<name>.old``) names, and every entry of the tree that is
+not ignored must be real files and folders, or :class:`~generator.diagnostics.SpecError` says
+which one is a link. A pull request could otherwise commit ``generated/<provider>`` as a link to
+``../.git`` and have ``check`` print ``.git/config`` or ``generate`` move files into it.
 """
 
 from __future__ import annotations
@@ -19,12 +25,33 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["TreeChange", "compare_tree", "diff_tree", "read_tree", "write_file", "write_files", "write_tree"]
+from generator.diagnostics import Diagnostic, Origin, SpecError
+
+__all__ = [
+    "TreeChange",
+    "compare_tree",
+    "diff_tree",
+    "read_tree",
+    "refuse_links",
+    "write_file",
+    "write_files",
+    "write_tree",
+]
+
+
+def refuse_links(*paths: Path) -> None:
+    """Raise SpecError naming every one of ``paths`` that is a symbolic link."""
+    links = [path for path in paths if path.is_symlink()]
+    if links:
+        raise SpecError([Diagnostic(Origin(path.as_posix()), "a symbolic link; refusing to read or write "
+                                    "through it", hint="remove the link: the generator reads and writes only "
+                                    "real files and folders") for path in links])  # fmt: skip
 
 
 def write_file(path: Path, text: str) -> bool:
     """Write ``text`` to ``path`` atomically; return False when it already held those bytes."""
     data = text.encode("utf-8")
+    refuse_links(path)
     if path.is_file() and path.read_bytes() == data:
         return False
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -41,6 +68,7 @@ def write_file(path: Path, text: str) -> bool:
 
 def write_files(folder: Path, files: Mapping[str, str]) -> list[str]:
     """Write ``{relative name: text}`` below ``folder``; return the names that changed, sorted."""
+    refuse_links(folder)
     return sorted(name for name in sorted(files) if write_file(folder / name, files[name]))
 
 
@@ -74,14 +102,19 @@ def _carry_ignored(folder: Path, staging: Path, moves: list[tuple[Path, Path]]) 
 
 def read_tree(folder: Path) -> dict[str, bytes]:
     """The files below ``folder`` (caches, build output and dot files left out), by relative path."""
+    refuse_links(folder)
     if not folder.is_dir():
         return {}
     found = {}
-    for path in sorted(folder.rglob("*")):
-        relative = path.relative_to(folder)
-        if path.is_file() and not _ignored(relative):
-            found[relative.as_posix()] = path.read_bytes()
-    return found
+    for directory, subdirectories, names in os.walk(folder):
+        here = Path(directory)
+        subdirectories[:] = [d for d in subdirectories if not _ignored_name(d)]
+        refuse_links(*(here / name for name in [*subdirectories, *names] if not _ignored_name(name)))
+        for name in names:
+            path = here / name
+            if not _ignored_name(name) and path.is_file():
+                found[path.relative_to(folder).as_posix()] = path.read_bytes()
+    return dict(sorted(found.items()))
 
 
 def _check_paths(folder: Path, files: Mapping[str, str]) -> None:
@@ -118,12 +151,13 @@ def write_tree(folder: Path, files: Mapping[str, str], *, fail_after: int | None
     The new tree is built in ``.<name>.new`` beside it and swapped in by two renames, so an error
     before the swap leaves the previous tree as it was (``fail_after`` injects one, for tests).
     """
-    _check_paths(folder, files)
-    change = compare_tree(folder, files)
-    if not change.written and not change.deleted and folder.is_dir():
-        return change
     staging = folder.with_name(f".{folder.name}.new")
     retired = folder.with_name(f".{folder.name}.old")
+    refuse_links(folder.parent, folder, staging, retired)
+    change = compare_tree(folder, files)  # refuses a link inside the tree before _check_paths resolves one
+    _check_paths(folder, files)
+    if not change.written and not change.deleted and folder.is_dir():
+        return change
     for leftover in (staging, retired):
         shutil.rmtree(leftover, ignore_errors=True)
     moves: list[tuple[Path, Path]] = []
@@ -154,6 +188,7 @@ def write_tree(folder: Path, files: Mapping[str, str], *, fail_after: int | None
 
 def diff_tree(folder: Path, files: Mapping[str, str], shown: str) -> str:
     """A unified diff from the tree in ``folder`` to ``files``; empty when they agree."""
+    refuse_links(folder.parent)
     current = read_tree(folder)
     chunks = []
     for name in sorted(set(current) | set(files)):

@@ -18,7 +18,7 @@ from generator.model.models import (
     request_fields,
     type_imports,
 )
-from generator.model.names import RUNTIME_NAMES, RESERVED, pascal, snake
+from generator.model.names import pascal, snake
 from generator.model.operations import (
     OpSpec,
     ParamSpec,

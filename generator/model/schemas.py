@@ -44,6 +44,7 @@ from generator.model.names import (
     snake,
 )
 from generator.model.types import ANY, NONE, Type, dict_of, list_of, literal, model, prim, tagged, union
+from generator.model.types import fits_msgspec
 
 __all__ = ["ABSENT", "EMPTY_COLLECTIONS", "EXTRA_WIRE", "EnumSpec", "FieldSpec", "ModelSpec", "SchemaBuilder"]
 
@@ -186,10 +187,12 @@ class SchemaBuilder:
     # -- resolution -------------------------------------------------------------------------
 
     def deref(self, schema: Any) -> tuple[Any, str | None]:
-        """Follow schema ``$ref``s; return the schema and the component schema reached, if any."""
+        """Follow schema ``$ref``s; return the schema (``{}`` for a boolean schema of 3.1: Any) and
+        the component schema reached, if any."""
         followed = follow(self.merged.document, schema)
         component = followed.component
-        return followed.node, component[1] if component and component[0] == "schemas" else None
+        node = followed.node if isinstance(followed.node, dict) else {}
+        return node, component[1] if component and component[0] == "schemas" else None
 
     def flatten(self, schema: dict[str, Any]) -> dict[str, Any]:
         """Merge ``allOf`` parts into one schema (see :func:`generator.spec.views.merge_all_of`)."""
@@ -207,7 +210,8 @@ class SchemaBuilder:
         known = [v for v in values if v is not None]
         if not known or not all(isinstance(v, (str, int)) and not isinstance(v, bool) for v in known):
             return False
-        return len({type(v) for v in known}) == 1  # msgspec enums hold only str or only int values
+        # msgspec enums hold only str or only int values, and ints of 64 bits (validate warns)
+        return len({type(v) for v in known}) == 1 and all(fits_msgspec(v) for v in known)
 
     @staticmethod
     def nullable(schema: dict[str, Any]) -> bool:
@@ -277,7 +281,9 @@ class SchemaBuilder:
         return name or "Schema"
 
     def _component_type(self, component: str) -> Type:
-        schema = self.flatten(self.schemas.get(component, {}))
+        raw = self.schemas.get(component, {})
+        raw = raw if isinstance(raw, dict) else {}  # a boolean schema (3.1): Any
+        schema = self.flatten(raw)
         pointer = join_pointer("components", "schemas", component)
         if self.is_object(schema) or self.is_enum(schema):
             name = self.component_names[component]
@@ -287,9 +293,7 @@ class SchemaBuilder:
             return ANY  # a primitive alias that refers to itself
         self.owners["#" + component] = "busy"
         try:
-            return self._inline_type(
-                self.schemas.get(component, {}), self.component_names[component], pointer
-            )
+            return self._inline_type(raw, self.component_names[component], pointer)
         finally:
             del self.owners["#" + component]
 
@@ -321,7 +325,7 @@ class SchemaBuilder:
             if value is None:
                 return NONE
             if isinstance(value, (str, int)) and not isinstance(value, bool):
-                return literal(value)  # other constants keep their declared type
+                return literal(value) if fits_msgspec(value) else prim("int")  # others: their declared type
         kinds = schema.get("type")
         if isinstance(kinds, list):
             found = [self._plain_type({**schema, "type": k}, hint, pointer) for k in kinds if k != "null"]

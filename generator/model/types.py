@@ -15,6 +15,7 @@ __all__ = [
     "NONE",
     "Type",
     "dict_of",
+    "fits_msgspec",
     "list_of",
     "literal",
     "model",
@@ -57,6 +58,12 @@ def prim(name: str) -> Type:
 
 def model(name: str) -> Type:
     return Type("model", name)
+
+
+def fits_msgspec(value: str | int) -> bool:
+    """Whether msgspec can decode ``value`` as an enum member or a ``Literal``: a string, or an
+    integer of 64 bits (a larger one raises NotImplementedError on every decode of the model)."""
+    return isinstance(value, str) or -(2**63) <= value < 2**63
 
 
 def literal(value: str | int) -> Type:

@@ -19,7 +19,9 @@ response (the first 2xx, whatever its code) and each error response (4xx, 5xx, `
 and the effective security requirement. Schemas are compared as flat maps from a field path
 (``invitees[].email``; ``[]`` an array item, ``{}`` a map value) to its type label,
 requiredness, nullability and enum values, ``$ref`` resolved and ``allOf`` merged; a ``$ref``
-already being expanded is not expanded again, so recursive schemas end. Client-wide: security
+already being expanded is not expanded again, so recursive schemas end, and a schema is compared
+on its first 10,000 field paths (in sorted order: subschemas shared by two properties at each of
+30 levels would give 2**30). Client-wide: security
 schemes and servers (by the name a caller passes as ``server=``).
 """
 
@@ -31,7 +33,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from generator.spec.config import ProviderConfig, parse_config
-from generator.diagnostics import Diagnostic, Origin, SpecError, split_pointer
+from generator.diagnostics import Diagnostic, Origin, SpecError
 from generator.spec.merge import Merged
 from generator.model.ir import ServerVariable
 from generator.model.client import servers_of
@@ -135,6 +137,7 @@ class Change:
 Found = list[tuple[str, str]]  # (kind, message)
 _DEFAULT_CONFIG = parse_config("api", None, Origin(""))[0]
 _MAX_DEPTH = 32
+_MAX_FIELDS = 10_000  # field paths per schema: shared subschemas (a diamond) multiply them
 
 
 def _change(kind: str, operation: str, message: str) -> Change:
@@ -263,6 +266,8 @@ def _walk(
     out: dict[str, _Facts],
 ) -> None:
     """Record the facts of ``schema`` at ``path`` and below; ``hidden`` is readOnly or writeOnly."""
+    if len(out) >= _MAX_FIELDS:
+        return
     node, refs, nullable = _resolve(document, schema)
     out[path] = _Facts(_label(document, node), required, nullable, _enum(node))
     if any(ref in stack for ref in refs) or len(stack) > _MAX_DEPTH:

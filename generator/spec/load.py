@@ -7,20 +7,27 @@ read in sorted order of their relative path; ``provider.yaml`` holds the setting
 found is collected; :class:`~generator.diagnostics.SpecError` carries them all.
 
 A document must also be safe for the later stages, which recurse and print text: it may nest at
-most ``MAX_DEPTH`` levels, hold at most ``MAX_NODES`` nodes once YAML aliases are expanded (so
-neither an alias bomb nor a self-referencing alias gets further), hold only JSON values (no
+most ``MAX_DEPTH`` levels, hold at most ``MAX_NODES`` nodes and ``MAX_BYTES`` bytes of text (strings
+and keys) once YAML aliases are expanded (so neither an alias bomb of many nodes, nor one that
+repeats a long string, nor a self-referencing alias gets further), hold only JSON values (no
 ``!!binary`` bytes or ``!!timestamp`` dates), and no string may hold a lone surrogate (a
 ``\\ud800`` escape without its pair), which no file can be written with.
+
+Nothing is read through a symbolic link that leaves the specs folder: a fragment, ``provider.yaml``
+or provider folder linking outside ``specs/`` is an error (a pull request could otherwise make the
+generator print ``.git/config``); links to folders below a provider folder are not followed.
 """
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from generator.spec.config import ProviderConfig, check_folder, parse_config
+from generator.spec.shape import check_shape
 from generator.diagnostics import Diagnostic, Origin, SpecError
 from generator.spec.documents import (
     ParseError,
@@ -44,6 +51,7 @@ __all__ = [
 CONFIG_FILE = "provider.yaml"
 MAX_DEPTH = 100  # real specs nest about 25 levels; the validator's recursion gives out near 140
 MAX_NODES = 2_000_000
+MAX_BYTES = 64_000_000  # text (strings and keys) once aliases are expanded; OpenAI's spec: about 3 MB
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _SYNTAX = {".json": "json", ".yaml": "yaml", ".yml": "yaml"}
 
@@ -96,20 +104,25 @@ def _check_document(document: Any, shown: str) -> list[Diagnostic]:
     if not isinstance(version, str) or not version.startswith(("3.0.", "3.1.")):
         return [Diagnostic(origin.child("openapi"), f"unsupported OpenAPI version {version!r}",
                            hint="3.0.x and 3.1.x are supported")]  # fmt: skip
-    return _check_tree(document, origin)
+    return _check_tree(document, origin) or check_shape(document, origin)
 
 
 def _check_tree(document: dict[str, Any], origin: Origin) -> list[Diagnostic]:
     """Depth, size and lone surrogates, walked without recursion (the tree may be hostile)."""
     problems: list[Diagnostic] = []
     stack: list[tuple[Any, tuple[str | int, ...]]] = [(document, ())]
-    count = 0
+    count = size = 0
     while stack:
         node, path = stack.pop()
         count += 1
+        size += _text_bytes(node)
         if count > MAX_NODES:
             return [Diagnostic(origin, f"more than {MAX_NODES} nodes (YAML aliases expanded)",
                                hint="a YAML alias that refers to itself, or aliases nested to blow up")]  # fmt: skip
+        if size > MAX_BYTES:
+            return [Diagnostic(origin.child(*path), f"more than {MAX_BYTES} bytes of text (YAML aliases expanded)",
+                               hint="a YAML alias repeats its value wherever it is used; split the document "
+                               "or use $ref")]  # fmt: skip
         if len(path) > MAX_DEPTH:
             return [Diagnostic(origin.child(*path), f"nested more than {MAX_DEPTH} levels deep")]
         if isinstance(node, str) and _SURROGATE.search(node):
@@ -118,6 +131,7 @@ def _check_tree(document: dict[str, Any], origin: Origin) -> list[Diagnostic]:
             for key in reversed(node):
                 if _SURROGATE.search(key):
                     problems.append(_surrogate(key, origin.child(*path, key)))
+                size += _text_bytes(key)
                 stack.append((node[key], (*path, key)))
         elif isinstance(node, list):
             stack.extend((item, (*path, index)) for index, item in reversed(list(enumerate(node))))
@@ -126,6 +140,11 @@ def _check_tree(document: dict[str, Any], origin: Origin) -> list[Diagnostic]:
                                        "JSON equivalent", hint="drop the explicit YAML tag (!!binary, "
                                        "!!timestamp, !!set, !!omap)"))  # fmt: skip
     return problems
+
+
+def _text_bytes(node: Any) -> int:
+    """The UTF-8 size of a string (a lone surrogate counts as its 3 bytes); 0 for anything else."""
+    return len(node.encode("utf-8", "surrogatepass")) if isinstance(node, str) else 0
 
 
 def _surrogate(text: str, where: Origin) -> Diagnostic:
@@ -165,14 +184,34 @@ def page_fragments(text: str, shown: str) -> tuple[list[Fragment], list[Diagnost
     return fragments, problems
 
 
-def _read_fragments(folder: Path, prefix: str) -> tuple[list[Fragment], list[Diagnostic]]:
+def _linked_outside(path: Path, root: Path, shown: str) -> list[Diagnostic]:
+    """A symbolic link whose target is not below ``root`` (the specs folder) is refused."""
+    if not path.is_symlink() or path.resolve().is_relative_to(root):
+        return []
+    kind = "folder" if path.is_dir() else "file"
+    return [Diagnostic(Origin(shown), f"a symbolic link to a {kind} outside specs/",
+                       hint="copy it into specs/ instead")]  # fmt: skip
+
+
+def _files(folder: Path) -> list[Path]:
+    """The files below ``folder``, sorted; links to folders are not followed (loops, escapes)."""
+    found = []
+    for directory, _, names in os.walk(folder):
+        found += [Path(directory) / name for name in names]
+    return sorted(found)
+
+
+def _read_fragments(folder: Path, prefix: str, root: Path) -> tuple[list[Fragment], list[Diagnostic]]:
     fragments: list[Fragment] = []
     problems: list[Diagnostic] = []
-    files = sorted(p for p in folder.rglob("*") if p.is_file())
-    for path in files:
+    for path in _files(folder):
         relative = path.relative_to(folder).as_posix()
         shown = f"{prefix}/{relative}"
         if relative == CONFIG_FILE or any(part.startswith(".") for part in Path(relative).parts):
+            continue
+        outside = _linked_outside(path, root, shown)
+        if outside or not path.is_file():
+            problems += outside
             continue
         suffix = path.suffix.lower()
         if suffix == ".md":
@@ -187,10 +226,13 @@ def _read_fragments(folder: Path, prefix: str) -> tuple[list[Fragment], list[Dia
     return fragments, problems
 
 
-def _read_config(folder: Path, name: str, prefix: str) -> tuple[ProviderConfig, list[Diagnostic]]:
+def _read_config(folder: Path, name: str, prefix: str, root: Path) -> tuple[ProviderConfig, list[Diagnostic]]:
     path = folder / CONFIG_FILE
     shown = f"{prefix}/{CONFIG_FILE}"
     data: object = None
+    outside = _linked_outside(path, root, shown)
+    if outside:
+        return parse_config(name, None, Origin(shown))[0], outside
     if path.is_file():
         try:
             data = parse_text(read_text(path, shown), "yaml")
@@ -207,10 +249,14 @@ def load_provider(specs_dir: Path, name: str) -> ProviderSource:
     bad_name = check_folder(name, Origin(prefix))  # before touching the file system
     if bad_name:
         raise SpecError(bad_name)
+    root = specs_dir.resolve()
+    outside = _linked_outside(folder, root, prefix)
+    if outside:
+        raise SpecError(outside)
     if not folder.is_dir():
         raise SpecError([Diagnostic(Origin(prefix), "no such provider folder")])
-    config, problems = _read_config(folder, name, prefix)
-    fragments, found = _read_fragments(folder, prefix)
+    config, problems = _read_config(folder, name, prefix, root)
+    fragments, found = _read_fragments(folder, prefix, root)
     problems += found
     if not fragments and not [p for p in problems if p.severity == "error"]:
         problems.append(Diagnostic(Origin(prefix), "no OpenAPI fragments in this folder",

@@ -128,11 +128,18 @@ def _allows(schema: dict[str, Any], value: Any, document: dict[str, Any], depth:
     if "$ref" in schema:
         target = follow(document, schema).node
         return not isinstance(target, dict) or depth > 8 or _allows(target, value, document, depth + 1)
-    branches = [b for key in ("anyOf", "oneOf") for b in schema.get(key) or [] if isinstance(b, dict)]
+    lists = [
+        schema[key] for key in ("anyOf", "oneOf") if isinstance(schema.get(key), list)
+    ]  # not yet validated
+    branches = [b for found in lists for b in found if isinstance(b, dict)]
     if branches and "type" not in schema and not (value is None and schema.get("nullable") is True):
         return any(_allows(branch, value, document, depth + 1) for branch in branches)
     kinds = schema.get("type")
-    kinds = [kinds] if isinstance(kinds, str) else kinds if isinstance(kinds, list) else None
+    kinds = (
+        [kinds]
+        if isinstance(kinds, str)
+        else [k for k in kinds if isinstance(k, str)] if isinstance(kinds, list) else None
+    )
     nullable = schema.get("nullable") is True or (kinds is not None and "null" in kinds)
     if value is None:
         return nullable or kinds is None and not isinstance(schema.get("enum"), list)
@@ -147,7 +154,11 @@ def _allows(schema: dict[str, Any], value: Any, document: dict[str, Any], depth:
 def _enum_fixes(schema: dict[str, Any]) -> list[tuple[str, str]]:
     """Quirk 6: enum values whose JSON type is not the schema's ``type``."""
     values, kinds = schema.get("enum"), schema.get("type")
-    kinds = [kinds] if isinstance(kinds, str) else kinds if isinstance(kinds, list) else None
+    kinds = (
+        [kinds]
+        if isinstance(kinds, str)
+        else [k for k in kinds if isinstance(k, str)] if isinstance(kinds, list) else None
+    )
     if not isinstance(values, list) or not kinds:
         return []
     allowed = tuple(t for k in kinds for t in _JSON_TYPES.get(k, ()))
@@ -168,7 +179,11 @@ def _schema_fixes(
     """Fix one schema in place; return (key, message) for each fix."""
     fixes = []
     required = schema.get("required")
-    if isinstance(required, list) and len(set(map(str, required))) != len(required):
+    if (
+        isinstance(required, list)
+        and all(isinstance(r, str) for r in required)
+        and len(set(required)) != len(required)
+    ):
         schema["required"] = list(dict.fromkeys(required))
         fixes.append(("required", "'required' names a property twice; repeats dropped"))
     fixes += _enum_fixes(schema)

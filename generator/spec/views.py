@@ -49,6 +49,7 @@ MISSING: Final = _Missing()
 _TEMPLATE_VAR = re.compile(r"\{([^{}]+)\}")
 MAX_REF_CHAIN = 64  # a chain of refs longer than this is treated as a cycle
 MAX_ALL_OF_DEPTH = 32
+MAX_ALL_OF_PARTS = 10_000
 
 # Keywords whose value is data (any JSON, where a "$ref" key is not a reference).
 _DATA_KEYWORDS = frozenset({"example", "default", "const", "enum"})
@@ -252,25 +253,32 @@ def first_difference(a: Any, b: Any, pointer: str = "") -> tuple[str, Any, Any] 
     return None if same else (pointer, a, b)
 
 
-def merge_all_of(document: Any, schema: dict[str, Any], depth: int = 0) -> dict[str, Any]:
+def merge_all_of(
+    document: Any, schema: dict[str, Any], depth: int = 0, budget: list[int] | None = None
+) -> dict[str, Any]:
     """``allOf`` parts merged into one schema, as the generated client types it.
 
     Parts first in order, then the schema's own keys; a later definition of a property refines
     an earlier one (its keys win) unless it is a ``$ref``, which replaces it; ``required`` is the
-    union; other keys: the last definition wins.
+    union; other keys: the last definition wins. At most ``MAX_ALL_OF_PARTS`` parts are merged in
+    all (parts may share parts: an unvalidated document could make this exponential).
     """
+    budget = [MAX_ALL_OF_PARTS] if budget is None else budget
+    budget[0] -= 1
     parts = schema.get("allOf")
-    if not isinstance(parts, list) or depth > MAX_ALL_OF_DEPTH:
+    if not isinstance(parts, list) or depth > MAX_ALL_OF_DEPTH or budget[0] < 0:
         return schema
     result: dict[str, Any] = {"properties": {}, "required": []}
     for part in [*parts, {k: v for k, v in schema.items() if k != "allOf"}]:
         target = follow(document, part).node
-        resolved = merge_all_of(document, target, depth + 1) if isinstance(target, dict) else {}
+        resolved = merge_all_of(document, target, depth + 1, budget) if isinstance(target, dict) else {}
         for key, value in resolved.items():
             if key == "properties" and isinstance(value, dict):
                 for prop, prop_schema in value.items():
                     old = result["properties"].get(prop, {})
-                    refines = isinstance(prop_schema, dict) and "$ref" not in prop_schema
+                    refines = (
+                        isinstance(prop_schema, dict) and isinstance(old, dict) and "$ref" not in prop_schema
+                    )
                     result["properties"][prop] = {**old, **prop_schema} if refines else prop_schema
             elif key == "required" and isinstance(value, list):
                 result["required"] += [r for r in value if r not in result["required"]]
