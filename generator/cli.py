@@ -254,9 +254,21 @@ def generate(obj: dict[str, Path], providers: tuple[str, ...], strict: bool) -> 
 @_strict_option
 @click.pass_obj
 def check(obj: dict[str, Path], providers: tuple[str, ...], strict: bool) -> None:
-    """Regenerate in memory; exit 1 with a unified diff when generated/ is stale."""
+    """Regenerate in memory; exit 1 with a unified diff when generated/ is stale, a provider has
+    no committed package, or (checking all providers) a package has no provider."""
     stale = False
-    for name, _, files in _build_all(obj, providers, strict):
+    built = _build_all(obj, providers, strict)
+    if not providers:
+        for orphan in _orphans(obj["out_dir"], {name for name, _, _ in built}):
+            stale = True
+            click.secho(f"{obj['out_dir'].as_posix()}/{orphan}: a generated package with no provider folder in "
+                        f"{obj['specs_dir'].as_posix()}/; delete it, or restore the provider", err=True, fg="red")  # fmt: skip
+    for name, _, files in built:
+        if not (obj["out_dir"] / name).exists():
+            stale = True
+            click.secho(f"{name}: no committed package in {obj['out_dir'].as_posix()}/{name}; run `make generate` "
+                        "and commit it", err=True, fg="red")  # fmt: skip
+            continue
         try:
             diff = diff_tree(obj["out_dir"] / name, files, f"{obj['out_dir'].as_posix()}/{name}")
         except SpecError as error:
@@ -269,6 +281,13 @@ def check(obj: dict[str, Path], providers: tuple[str, ...], strict: bool) -> Non
             click.echo(f"{name}: up to date")
     if stale:
         sys.exit(1)
+
+
+def _orphans(out_dir: Path, providers: set[str]) -> list[str]:
+    """Entries of the output folder that no provider generates (dot files are ours or the user's)."""
+    if not out_dir.is_dir() or out_dir.is_symlink():
+        return []
+    return sorted(p.name for p in out_dir.iterdir() if not p.name.startswith(".") and p.name not in providers)
 
 
 # diff-api: the API change report (docs/reviewing.md) and the API part of generate's summary.
