@@ -8,6 +8,8 @@ asks for a report; ``OPENAPI_FRAGMENTS_TRACEBACK=1`` adds the traceback). Colour
 
 from __future__ import annotations
 
+import difflib
+
 import os
 import subprocess
 import sys
@@ -34,8 +36,15 @@ __all__ = ["main"]
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+_QUIET = "openapi_fragments.quiet"
+
+
 def _print_diagnostics(diagnostics: Sequence[Diagnostic]) -> None:
+    context = click.get_current_context(silent=True)
+    quiet = context is not None and context.meta.get(_QUIET, False)
     for diagnostic in diagnostics:
+        if quiet and diagnostic.severity == "warning":
+            continue
         colour = "yellow" if diagnostic.severity == "warning" else "red"
         click.secho(diagnostic.format(), err=True, fg=colour)
 
@@ -73,9 +82,17 @@ def _check_provider_name(specs_dir: Path, provider: str) -> None:
 
 
 def _providers(specs_dir: Path, chosen: Sequence[str]) -> list[str]:
-    found = chosen or discover_providers(specs_dir)
+    known = discover_providers(specs_dir)
+    found = chosen or known
     if not found:
         raise click.UsageError(f"no provider folders in {specs_dir}/")
+    unknown = [name for name in chosen if name not in known and not check_folder(name, Origin(name))]
+    if unknown:
+        _bad_input(SpecError([
+            Diagnostic(Origin(f"{specs_dir.as_posix()}/{name}"), "no such provider folder",
+                       hint=f"did you mean {', '.join(map(repr, close))}?" if close else "known: " + ", ".join(known[:12]))
+            for name in unknown for close in [difflib.get_close_matches(name, known, n=3)]
+        ]))  # fmt: skip
     return list(found)
 
 
@@ -90,14 +107,19 @@ def _strict_option(func: F) -> F:
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="openapi-fragments-generator", prog_name="openapi-fragments")
+@click.option("-q", "--quiet", is_flag=True, help="Print errors only, no warnings.")
 @click.option("--specs-dir", type=click.Path(path_type=Path), default=Path("specs"),
               show_default=True, help="Folder holding one folder of fragments per provider.")  # fmt: skip
 @click.option("--out-dir", type=click.Path(path_type=Path), default=Path("generated"),
               show_default=True, help="Folder the generated packages are written to.")  # fmt: skip
 @click.pass_context
-def cli(ctx: click.Context, specs_dir: Path, out_dir: Path) -> None:
+def cli(ctx: click.Context, quiet: bool, specs_dir: Path, out_dir: Path) -> None:
     """Turn per-endpoint OpenAPI fragments into typed Python client packages."""
     ctx.obj = {"specs_dir": specs_dir, "out_dir": out_dir}
+    ctx.meta[_QUIET] = quiet
+    if os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":  # https://no-color.org
+        ctx.color = False
 
 
 @cli.command()

@@ -52,3 +52,22 @@ def test_the_pre_commit_hook_runs_check_through_the_installed_command() -> None:
     command, *arguments = hook["entry"].split()
     assert f'{command} = "generator.cli:main"' in (ROOT / "pyproject.toml").read_text()  # [project.scripts]
     assert arguments == ["check"] and hook["pass_filenames"] is False
+
+
+def test_cli_conventions_version_quiet_no_color_and_did_you_mean(tmp_path: Path) -> None:
+    specs, out = _workspace(tmp_path)
+    base = ["--specs-dir", str(specs), "--out-dir", str(out)]
+    version = CliRunner().invoke(cli, ["--version"])
+    assert version.exit_code == 0 and version.output.startswith("openapi-fragments, version ")
+    loud = CliRunner().invoke(cli, [*base, "check", "-p", "mariadb_cloud"])
+    quiet = CliRunner().invoke(cli, [*base, "-q", "check", "-p", "mariadb_cloud"])
+    assert "warning:" in loud.stderr and quiet.stderr == "" and quiet.exit_code == loud.exit_code == 0
+    coloured = CliRunner().invoke(
+        cli, [*base, "check", "-p", "mariadb_clod"], color=True, env={"NO_COLOR": ""}
+    )
+    plain = CliRunner().invoke(cli, [*base, "check", "-p", "mariadb_clod"], color=True, env={"NO_COLOR": "1"})
+    assert "\x1b[" in coloured.stderr and "\x1b[" not in plain.stderr
+    assert (
+        plain.exit_code == 2
+        and "no such provider folder\n  hint: did you mean 'mariadb_cloud'?" in plain.stderr
+    )
