@@ -9,6 +9,7 @@ asks for a report; ``OPENAPI_FRAGMENTS_TRACEBACK=1`` adds the traceback). Colour
 from __future__ import annotations
 
 import difflib
+import json
 
 import os
 import subprocess
@@ -22,7 +23,7 @@ from typing import Any, TypeVar
 import click
 
 from generator.diagnostics import Diagnostic, Origin, SpecError
-from generator.review.diff_api import Change, diff_api, parse_document, render_report
+from generator.review.diff_api import Change, diff_api, parse_document, render_json, render_report
 from generator.spec.config import check_folder
 from generator.spec.load import page_fragments, discover_providers, read_text, read_whole_spec
 from generator.model.history import read_history
@@ -102,6 +103,15 @@ def _counts(spec: ValidSpec) -> tuple[int, int]:
     return len(paths), operations
 
 
+def _format_option(func: F, plain: str = "text") -> F:
+    return click.option("--format", "output_format", type=click.Choice([plain, "json"]), default=plain,
+                        show_default=True, help=f"{plain} for people, json for bots and editors (docs/reviewing.md).")(func)  # fmt: skip
+
+
+def _report_format_option(func: F) -> F:
+    return _format_option(func, "markdown")
+
+
 def _strict_option(func: F) -> F:
     return click.option("--strict", is_flag=True, help="Treat quirk warnings as errors.")(func)
 
@@ -126,20 +136,29 @@ def cli(ctx: click.Context, quiet: bool, specs_dir: Path, out_dir: Path) -> None
 @click.option(
     "--provider", "-p", "providers", multiple=True, help="Provider folder (repeatable); default: all."
 )
+@_format_option
 @_strict_option
 @click.pass_obj
-def validate(obj: dict[str, Path], providers: tuple[str, ...], strict: bool) -> None:
+def validate(obj: dict[str, Path], providers: tuple[str, ...], output_format: str, strict: bool) -> None:
     """Load, merge and validate each provider's fragments."""
     problems: list[Diagnostic] = []
+    found: list[Diagnostic] = []
     for name in _providers(obj["specs_dir"], providers):
         try:
             spec = load_valid_spec(obj["specs_dir"], name, strict=strict)
         except SpecError as error:
             problems += error.diagnostics
             continue
-        _print_diagnostics(spec.warnings)
-        paths, operations = _counts(spec)
-        click.echo(f"ok: {name}: {paths} paths, {operations} operations")
+        found += spec.warnings
+        if output_format == "text":
+            _print_diagnostics(spec.warnings)
+            paths, operations = _counts(spec)
+            click.echo(f"ok: {name}: {paths} paths, {operations} operations")
+    if output_format == "json":  # docs/reviewing.md: one object per diagnostic, errors and warnings
+        click.echo(json.dumps({"version": 1, "diagnostics": [
+            {"file": d.origin.file, "pointer": d.origin.pointer, "severity": d.severity, "message": d.message,
+             "hint": d.hint} for d in sorted({*problems, *found})]}, indent=2, ensure_ascii=False))  # fmt: skip
+        sys.exit(2 if problems else 0)
     if problems:
         _bad_input(SpecError(problems))
 
@@ -382,10 +401,16 @@ def _api_summary(changes: Sequence[Change]) -> str:
 @click.option("--base", metavar="GITREF", help="Compare with generated/<provider>/openapi.json at this git "
               "revision instead of the one in the working tree.")  # fmt: skip
 @click.option("--fail-on-breaking", is_flag=True, help="Exit 1 when a change breaks callers of the client.")
+@_report_format_option
 @_strict_option
 @click.pass_obj
 def diff_api_command(
-    obj: dict[str, Path], providers: tuple[str, ...], base: str | None, fail_on_breaking: bool, strict: bool
+    obj: dict[str, Path],
+    providers: tuple[str, ...],
+    base: str | None,
+    fail_on_breaking: bool,
+    output_format: str,
+    strict: bool,
 ) -> None:
     """Print, as Markdown, how the API in the specs differs from the generated openapi.json."""
     reports: list[tuple[str, tuple[Change, ...]]] = []
@@ -405,7 +430,7 @@ def diff_api_command(
         reports.append((name, diff_api(old, spec.merged.document, spec.config, history)))
     if problems:
         _bad_input(SpecError(problems))
-    click.echo(render_report(reports), nl=False)
+    click.echo(render_json(reports) if output_format == "json" else render_report(reports), nl=False)
     if fail_on_breaking and any(change.breaking for _, changes in reports for change in changes):
         sys.exit(1)
 

@@ -649,3 +649,29 @@ def test_with_names_json_a_new_schema_renames_no_model() -> None:
     old, new = models_pair()
     kept = NameHistory(schemas={"dto.User": "User"})
     assert [c.kind for c in diff_api(old, new, None, kept)] == ["operation-added"]
+
+
+def test_the_json_report_has_the_documented_schema() -> None:
+    from generator.review.diff_api import render_json
+
+    old, new = operations_pair()
+    data = json.loads(render_json([("acme", diff_api(old, new))]))
+    assert data["version"] == 1 and [p["provider"] for p in data["providers"]] == ["acme"]
+    (provider,) = data["providers"]
+    assert provider["breaking"] == 2 and provider["changes"][0] == {
+        "kind": "operation-removed", "breaking": True, "operation": "pets.delete (DELETE /pets/{id})",
+        "message": "operation removed",
+    }  # fmt: skip
+
+
+def test_validate_and_diff_api_speak_json(make_provider: MakeProvider, tmp_path: Path) -> None:
+    specs = make_provider(
+        {"a.json": fragment("/a", operationId="same"), "b.json": fragment("/b", operationId="same")}
+    )
+    args = ["--specs-dir", str(specs), "--out-dir", str(tmp_path / "out")]
+    result = CliRunner().invoke(cli, [*args, "validate", "--format", "json"])
+    assert result.exit_code == 2
+    (diagnostic,) = json.loads(result.stdout)["diagnostics"]
+    assert diagnostic == {"file": "specs/acme/b.json", "pointer": "/paths/~1b/get/operationId", "severity": "error",
+                          "message": "operationId 'same' is also used by specs/acme/a.json#/paths/~1a/get/operationId",
+                          "hint": "operationIds must be unique"}  # fmt: skip

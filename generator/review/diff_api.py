@@ -42,7 +42,7 @@ from generator.model.history import NameHistory
 from generator.model.schemas import FORMATS, SchemaBuilder
 from generator.spec.views import choose_media, follow, merge_all_of, resolve
 
-__all__ = ["RULES", "Change", "Rule", "diff_api", "parse_document", "render_report", "summary"]
+__all__ = ["RULES", "Change", "Rule", "diff_api", "parse_document", "render_json", "render_report", "summary"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -734,6 +734,30 @@ def _escape(text: str) -> str:
     for char in "\\`*<":
         text = text.replace(char, "\\" + char)
     return text
+
+
+REPORT_SCHEMA_VERSION = 1
+
+
+def render_json(reports: Sequence[tuple[str, Sequence[Change]]]) -> str:
+    """The report as JSON (docs/reviewing.md): ``{"version": 1, "providers": [{"provider",
+    "breaking", "changes": [{"kind", "breaking", "operation", "message"}]}]}``, changes in report
+    order (breaking first); ``operation`` is "" for a change to the client as a whole."""
+    providers = [
+        {
+            "provider": name,
+            "breaking": sum(1 for c in changes if c.breaking),
+            "changes": [
+                {"kind": c.kind, "breaking": c.breaking, "operation": c.operation, "message": c.message}
+                for c in changes
+            ],
+        }
+        for name, changes in reports
+    ]
+    return (
+        json.dumps({"version": REPORT_SCHEMA_VERSION, "providers": providers}, indent=2, ensure_ascii=False)
+        + "\n"
+    )
 
 
 def render_report(reports: Sequence[tuple[str, Sequence[Change]]]) -> str:
