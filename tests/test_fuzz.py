@@ -15,6 +15,7 @@ file below ``specs/<provider>/``, or give a package whose every ``.py`` file com
 
 from __future__ import annotations
 
+import copy
 import functools
 import importlib
 import itertools
@@ -174,8 +175,11 @@ def _documents(draw: st.DrawFn) -> dict[str, Any]:
         document["servers"] = draw(_SERVER)
     if draw(st.booleans()):
         document["security"] = [{draw(_often(["key", "token"], st.just("missing"))): []}]
+    # Strategies like st.just({}) hand out one shared object: copy before changing anything, or a
+    # replacement mutates that object for every later example (and can make it contain itself).
+    document = copy.deepcopy(document)
     if draw(st.integers(0, 9)) == 7:  # junk in one random place
-        _replace_somewhere(document, draw(_JUNK), draw(st.integers(0, 10**6)))
+        _replace_somewhere(document, copy.deepcopy(draw(_JUNK)), draw(st.integers(0, 10**6)))
     return document
 
 
