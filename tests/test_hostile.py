@@ -429,16 +429,6 @@ REJECTED: dict[str, tuple[Any, list[str]]] = {
          "a backslash or a control character, which msgspec cannot map to an attribute"
          "\n  hint: rename the property in the spec"],
     ),  # fmt: skip
-    "a schema name too long for a file": (
-        _fragment_with_schemas({"S" * 300: _OBJECT}),
-        [f"specs/acme/a.json#/components/schemas/{'S' * 300}: class name {'S' * 40!r}... is too long for a file "
-         "name (300 characters, at most 200)\n  hint: name it in provider.yaml 'schemas:'"],
-    ),  # fmt: skip
-    "a tag too long for a file": (
-        _tags(["t" * 500]),
-        [f"specs/acme/a.json#/paths/~1p0/get: resource name {'t' * 40!r}... is too long for a file name "
-         "(500 characters, at most 200)\n  hint: name it in provider.yaml 'resources:'"],
-    ),  # fmt: skip
     "two security schemes, one client argument": (
         {**_security_schemes([]), "components": {"securitySchemes": {
             "token": {"type": "http", "scheme": "bearer"}, "other": {"type": "http", "scheme": "bearer"},
@@ -510,7 +500,9 @@ def test_an_enum_mixing_strings_and_integers_is_not_an_enum(generated_package: C
     assert [msgspec.json.decode(b'{"e": %s}' % v, type=package.M).e for v in (b"1", b'"1"')] == [1, "1"]
 
 
-def test_an_iterator_method_that_would_replace_an_operation_is_an_error(make_provider: MakeProvider) -> None:
+def test_an_iterator_method_that_would_replace_an_operation_gets_another_name(
+    generated_package: Callable[..., Any],
+) -> None:
     document = _base()
     page = {"type": "object", "properties": {"data": {"type": "array", "items": {"type": "string"}},
                                              "next": {"type": "string"}}}  # fmt: skip
@@ -524,10 +516,17 @@ def test_an_iterator_method_that_would_replace_an_operation_is_an_error(make_pro
     settings = (
         "client: Api\npagination: {style: cursor, cursor_param: after, items: data, next_cursor: next}\n"
     )
-    assert _errors(make_provider({"a.json": document, "provider.yaml": settings})) == [
-        "specs/acme/a.json#/paths/~1pets~1all/get: method name pets.iter_pets is also the iterator of "
-        "pets.list_pets\n  hint: name one in provider.yaml: operations: {'GET /pets/all': {name: ...}}"
-    ]
+    package = generated_package({"a.json": document}, settings)
+    resource = package.Api(base_url="https://x.example").pets
+    assert callable(resource.iter_pets) and callable(resource.iter_pets_all)  # the operation keeps its name
+
+
+def test_names_too_long_for_a_file_get_a_shortened_module(generated_package: Callable[..., Any]) -> None:
+    document = _fragment_with_schemas({"S" * 300: _OBJECT})
+    document["paths"]["/a"]["get"]["tags"] = ["t" * 500]
+    package = generated_package({"a.json": document})
+    assert getattr(package, "S" * 300).__module__.rsplit(".", 1)[-1].startswith("s" * 191 + "_")
+    assert hasattr(package.Api(base_url="https://x.example"), "t" * 500)
 
 
 def test_a_spec_without_operations_still_generates_a_client(generated_package: Callable[..., Any]) -> None:
@@ -662,13 +661,13 @@ def test_a_client_name_the_package_already_uses_is_an_error(make_provider: MakeP
 
 
 def test_a_failing_generate_leaves_every_file_as_it_was(make_provider: MakeProvider, tmp_path: Path) -> None:
-    specs = make_provider({"a.json": REJECTED["a schema name too long for a file"][0]})
+    specs = make_provider({"a.json": REJECTED["a property name msgspec cannot rename"][0]})
     out = tmp_path / "generated"
     (out / "acme").mkdir(parents=True)
     (out / "acme" / "old.py").write_text("x = 1\n")
     before = _snapshot(tmp_path)
     code, _, stderr = _run("--specs-dir", str(specs), "--out-dir", str(out), "generate")
-    assert code == 2 and "Traceback" not in stderr and stderr.rstrip().endswith("1 error")
+    assert code == 2 and "Traceback" not in stderr and stderr.rstrip().endswith("3 errors")
     assert _snapshot(tmp_path) == before
 
 

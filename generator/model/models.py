@@ -9,6 +9,7 @@ In the response view an optional field is ``T | None = None`` (callers never see
 and a writeOnly field is optional.
 """
 
+import hashlib
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from typing import Any
@@ -43,10 +44,18 @@ def module_name(class_name: str) -> str:
     ``importlib`` gets a ``_``: a submodule of that name would replace the ``importlib`` that
     ``models/__init__.py`` imports models with.
     """
-    return snake(class_name, frozenset({"importlib"}))
+    return short_module(snake(class_name, frozenset({"importlib"})))
 
 
 MAX_MODULE_NAME = 200  # a file name holds 255 bytes; leave room for ".py" and __pycache__ suffixes
+
+
+def short_module(name: str) -> str:
+    """``name``, or for a name too long for a file its first characters and a hash of the whole
+    (deterministic, and different for names that share the kept part)."""
+    if len(name) <= MAX_MODULE_NAME:
+        return name
+    return name[: MAX_MODULE_NAME - 9] + "_" + hashlib.sha256(name.encode()).hexdigest()[:8]
 
 
 def _field(f: FieldSpec, type_: Type, default: str | None, *, unset: bool = False, **how: Any) -> Field:

@@ -16,8 +16,6 @@ from collections.abc import Iterable
 from generator.diagnostics import Diagnostic, SpecError
 from generator.model.clashes import (
     client_name_clashes,
-    long_module_names,
-    pager_clashes,
     reserved_names,
     top_level_names,
 )
@@ -64,7 +62,6 @@ def normalize(merged: Merged, config: ProviderConfig, history: NameHistory | Non
                     any(not s.is_basic for s in schemes), server_arguments(servers, schemes, merged, errors),
                     request_id_headers_of(document))  # fmt: skip
     errors += reserved_names(specs, client) + client_name_clashes(config, client)
-    errors += long_module_names(modules, specs, client) + pager_clashes(client)
     example = _example(client, config, errors)
     webhooks, webhook_imports = webhooks_of(specs)
     if errors:

@@ -2,6 +2,7 @@
 ``normalize``)."""
 
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from typing import Any
 
 from generator.model.collect import Specs, referenced, spec_text
@@ -16,6 +17,7 @@ from generator.model.models import (
     import_block,
     module_name,
     request_fields,
+    short_module,
     type_imports,
 )
 from generator.model.names import pascal, snake
@@ -270,14 +272,33 @@ def resources_of(specs: Specs, document: dict[str, Any], config: ProviderConfig)
     resources = []
     for attribute in sorted(grouped):
         ops = sorted(grouped[attribute], key=lambda o: o.name)
-        operations = [_operation(op, specs, config.pagination, config.idempotency_header) for op in ops]
+        operations = _free_pagers(
+            [_operation(op, specs, config.pagination, config.idempotency_header) for op in ops]
+        )
         tag = next((t for t in (ops[0].raw.operation.get("tags") or [])[:1]), attribute)
         resources.append(Resource(
-            attribute=attribute, module=attribute, class_name=pascal(attribute) + "Resource",
+            attribute=attribute, module=short_module(attribute), class_name=pascal(attribute) + "Resource",
             doc=tags.get(tag, "") or f"Operations tagged {tag!r}.", imports=_resource_imports(ops, specs, operations),
             operations=tuple(operations),
         ))  # fmt: skip
     return tuple(resources)
+
+
+def _free_pagers(operations: list[Operation]) -> list[Operation]:
+    """An ``iter_*`` pager named like an operation of its resource (``iterPets`` next to a paginated
+    ``listPets``) is ``iter_pets_all`` (numbered if taken): the operation keeps its name."""
+    taken = {op.name for op in operations}
+    result = []
+    for op in operations:
+        if op.pager is not None and op.pager.method in taken:
+            method, count = op.pager.method + "_all", 1
+            while method in taken:
+                count += 1
+                method = f"{op.pager.method}_all_{count}"
+            taken.add(method)
+            op = replace(op, pager=replace(op.pager, method=method))
+        result.append(op)
+    return result
 
 
 # The client's own arguments, and the names its __init__ body uses: no credential may take them.
