@@ -690,3 +690,20 @@ def test_retry_after_ms_and_x_should_retry(generated_package: Generate) -> None:
     )
     client._sleep = slept.append
     assert client.things.fetch() is not None and len(slept) == 2
+
+
+def test_schemas_nested_past_the_limit_are_an_error_not_a_recursion_error(make_provider: Any) -> None:
+    """A safety net below validation's depth check: the model stage counts its own nesting."""
+    from generator.model.schemas import MAX_NESTING, SchemaBuilder
+    from generator.spec.merge import Merged
+
+    deep: dict[str, Any] = {"type": "string"}
+    for level in range(MAX_NESTING + 50):
+        deep = (
+            {"type": "array", "items": deep}
+            if level % 2
+            else {"type": "object", "additionalProperties": deep}
+        )
+    builder = SchemaBuilder(Merged({"openapi": "3.1.0", "paths": {}}), {})
+    builder.type_of(deep, "Deep", "/x")
+    assert [d.message for d in builder.errors] == [f"schemas nested more than {MAX_NESTING} levels deep here"]

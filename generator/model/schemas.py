@@ -104,6 +104,8 @@ class SchemaBuilder:
     places: dict[str, str] = field(default_factory=dict)  # class name -> pointer it was first built at
     _reserved: dict[str, str] = field(default_factory=dict)  # names.json: inline class -> its pointer
     _established_keys: dict[str, str] | None = None  # names.json: (scope, canonical) -> inline class
+    _nesting: int = 0  # type_of calls in progress
+    _too_deep: bool = False
     candidates: dict[str, set[str]] = field(default_factory=dict)
     classes: dict[str, ModelSpec | EnumSpec] = field(default_factory=dict)
     owners: dict[str, str] = field(default_factory=dict)  # class name -> canonical or #ref
@@ -224,7 +226,22 @@ class SchemaBuilder:
         )
 
     def type_of(self, schema: Any, hint: str, pointer: str) -> Type:
-        """The type of a schema use; classes it needs are registered under their names."""
+        """The type of a schema use; classes it needs are registered under their names. Nesting
+        deeper than ``MAX_NESTING`` uses (items, values, properties, refs to places) is an error
+        at the pointer where it passes the limit, never a RecursionError."""
+        if self._nesting >= MAX_NESTING:
+            if not self._too_deep:
+                self._too_deep = True
+                self.errors.append(Diagnostic(self.origin(pointer), f"schemas nested more than {MAX_NESTING} "
+                                              "levels deep here", hint="flatten the schema or name its parts"))  # fmt: skip
+            return ANY
+        self._nesting += 1
+        try:
+            return self._type_of(schema, hint, pointer)
+        finally:
+            self._nesting -= 1
+
+    def _type_of(self, schema: Any, hint: str, pointer: str) -> Type:
         if not isinstance(schema, dict):
             return ANY
         if "$ref" not in schema:
@@ -542,6 +559,7 @@ class SchemaBuilder:
 
 
 ABSENT = object()
+MAX_NESTING = 150  # validate's MAX_SCHEMA_DEPTH; about 3 Python frames per level
 # Defaults of empty collections: msgspec copies them per instance (and omit_defaults omits them);
 # pyright infers ``msgspec.field(default_factory=dict)`` as ``dict[Unknown, Unknown]``.
 EMPTY_COLLECTIONS = ("[]", "{}")
