@@ -320,11 +320,12 @@ def test_an_internal_error_asks_for_a_report_and_exits_3(
     repo: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     from generator import cli as cli_module
+    from generator.cli import build
 
     def broken(*args: Any, **kwargs: Any) -> Any:
         raise _Panic("boom")
 
-    monkeypatch.setattr(cli_module, "build_package", broken)
+    monkeypatch.setattr(build, "build_package", broken)
     with pytest.raises(SystemExit) as exit_:
         cli_module.main(["--specs-dir", str(repo / "specs"), "--out-dir", str(repo / "generated"), "check"])
     assert exit_.value.code == 3
@@ -551,4 +552,16 @@ def test_junk_in_a_schema_that_quirks_reads_is_an_error_not_a_crash(make_provide
         "specs/acme/a.json#/components/schemas/B/oneOf: 'oneOf' must be a list, not int",
         "specs/acme/a.json#/components/schemas/C/required: 'required' must be a list of property names, not a "
         "list holding dict",
+    ]
+
+
+def test_a_parameter_name_of_the_wrong_kind_under_a_path_template_is_an_error_not_a_crash(
+    make_provider: MakeProvider,
+) -> None:
+    document = fragment("/a/{id}", operationId="getA", parameters=[{"name": ["id"], "in": "path", "required": True,
+                                                                    "schema": {"type": "string"}}])  # fmt: skip
+    with pytest.raises(SpecError) as error:
+        build_package(make_provider({"a.json": document}), "acme")
+    assert [d.format() for d in error.value.diagnostics] == [
+        "specs/acme/a.json#/paths/~1a~1{id}/get/parameters/0: path parameter ['id'] is not in '/a/{id}'"
     ]

@@ -57,3 +57,19 @@ def test_each_fragment_holds_only_what_its_operation_reaches(tmp_path: Path) -> 
         "schemas": dict(sorted(document["components"]["schemas"].items()))
     }
     assert sorted(t["name"] for t in merged["tags"]) == ["beta", "unused"]
+
+
+def test_tags_of_the_wrong_kind_are_split_as_they_are_not_a_crash(tmp_path: Path) -> None:
+    document = fragment("/a", operationId="getA")
+    document["paths"]["/a"]["get"]["tags"] = [["x"], "t"]
+    document["tags"] = [{"name": ["a"]}, {"name": "t"}]
+    whole = tmp_path / "whole.json"
+    whole.write_text(json.dumps(document))
+    result = CliRunner().invoke(
+        cli, ["--specs-dir", str(tmp_path / "specs"), "import-spec", str(whole), "-p", "p"]
+    )
+    assert result.exit_code == 0, result.output
+    fragments = {p.name: json.loads(p.read_text()) for p in (tmp_path / "specs" / "p").iterdir()}
+    assert fragments["_shared.json"]["tags"] == [{"name": ["a"]}]
+    assert fragments["get_a.json"]["tags"] == [{"name": "t"}]
+    assert fragments["get_a.json"]["paths"]["/a"]["get"]["tags"] == [["x"], "t"]

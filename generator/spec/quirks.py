@@ -253,7 +253,9 @@ def _path_parameters(fragment: Fragment, strict: bool) -> tuple[Fragment, list[D
         shared = _declared(document, item.get("parameters")) if variables else []
         for method in (m for m in HTTP_METHODS if variables and isinstance(item.get(m), dict)):
             own = _declared(document, item[method].get("parameters"))
-            declared = {p.get("name") for p in shared + own if p.get("in") == "path"}
+            declared = {
+                p["name"] for p in shared + own if p.get("in") == "path" and isinstance(p.get("name"), str)
+            }
             for variable in (v for v in variables if v not in declared):
                 fixed = fixed if fixed is not None else copy.deepcopy(document)
                 operation = fixed["paths"][path][method]

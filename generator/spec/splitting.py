@@ -143,8 +143,10 @@ def _rest_fragment(document: dict[str, Any], used: set[tuple[str, str]]) -> dict
     rest = {(s, n) for s, items in components.items() if isinstance(items, dict) for n in items} - used
     rest |= _closure(components, _refs(webhooks))
     used_tags = {t for item in document.get("paths", {}).values() for m in HTTP_METHODS
-                 if isinstance(item.get(m), dict) for t in item[m].get("tags", [])}  # fmt: skip
-    tags = [t for t in document.get("tags", []) if isinstance(t, dict) and t.get("name") not in used_tags]
+                 if isinstance(item.get(m), dict) for t in item[m].get("tags", []) if isinstance(t, str)}  # fmt: skip
+    tags = [
+        t for t in document.get("tags", []) if isinstance(t, dict) and str(t.get("name")) not in used_tags
+    ]
     extensions = {k: v for k, v in document.items() if k.startswith("x-")}
     if not rest and not webhooks and not tags and not extensions:
         return None
