@@ -14,7 +14,8 @@ from generator.spec.config import ProviderConfig
 def reserved_names(specs: Specs, client: Client) -> list[Diagnostic]:
     """Model names that would clash with a runtime name or a resource class in a resource module."""
     taken = set(RUNTIME_NAMES) | {p + r.class_name for r in client.resources for p in ("", "Async")}
-    taken |= {p + r.class_name + "WithRawResponse" for r in client.resources for p in ("", "Async")}
+    taken |= {p + r.class_name + w for r in client.resources for p in ("", "Async")
+              for w in ("WithRawResponse", "WithStreamingResponse")}  # fmt: skip
     return [
         Diagnostic(spec.origin, f"class name {name!r} is reserved by the generated client",
                    hint="rename it in provider.yaml 'schemas:'")  # fmt: skip

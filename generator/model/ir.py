@@ -132,6 +132,11 @@ class Operation:
     origin: Origin
     open_body: bool = False  # the body holds a model keeping additionalProperties
     idempotency_header: str | None = None  # a key per call in this header makes retries safe
+    events: str | None = None  # runtime type of each server-sent event's data, when it can stream events
+    streams: bool = False  # the method returns Stream[event_annotation] (it calls _events)
+    event_annotation: str = ""
+    shares_constant: bool = False  # the streaming twin of a method: it uses that method's constant
+    fixed_body: tuple[tuple[str, str], ...] = ()  # body fields the method sets: (name, Python source)
 
 
 @dataclass(frozen=True, slots=True)

@@ -48,7 +48,7 @@ RESERVED = frozenset(
 # them (a schema deriving one gets ``Model`` appended, see schemas.py).
 RUNTIME_NAMES = frozenset({"AsyncResource", "Operation", "RequestOptions", "SyncResource", "NotGiven", "OneOf",
                            "UnsetType", "OpenEnum", "Iterator", "AsyncIterator", "TypeAlias", "Discriminator",
-                           "Annotated", "TYPE_CHECKING"}) | RESERVED  # fmt: skip
+                           "Annotated", "TYPE_CHECKING", "Stream", "AsyncStream", "ServerSentEvent"}) | RESERVED  # fmt: skip
 
 
 _HUMP = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")

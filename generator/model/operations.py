@@ -27,12 +27,12 @@ from generator.diagnostics import Diagnostic, Origin, join_pointer
 from generator.spec.merge import Merged
 from generator.model.names import RESERVED, distinct_snakes, pascal, safe_identifier, singular, snake, words
 from generator.spec.quirks import HTTP_METHODS
-from generator.spec.views import choose_media, follow, is_json_media
+from generator.spec.views import choose_media, event_stream_media, follow, is_json_media
 from generator.model.schemas import ABSENT, EMPTY_COLLECTIONS, SchemaBuilder
 from generator.model.types import NONE, Type, prim
 
 __all__ = [
-    "OpSpec", "ParamSpec", "RawOperation", "WebhookSpec", "build_operation", "build_webhooks", "collect_operations",
+    "OpSpec", "ParamSpec", "RawOperation", "SERVER_SENT_EVENT", "WebhookSpec", "build_operation", "build_webhooks", "collect_operations",
     "name_operations",
 ]  # fmt: skip
 
@@ -41,7 +41,8 @@ _PARAM_ORDER = {"path": 0, "query": 1, "header": 2, "cookie": 3}
 # Names a resource class already has, and names a method must not shadow in its class body.
 _RESOURCE_TAKEN = frozenset({"with_raw_response", "with_streaming_response"}) | (RESERVED - {"list", "dict"})
 # What a resource attribute must not shadow on the client: the runtime client's own members.
-_CLIENT_TAKEN = _RESOURCE_TAKEN | {"request", "call", "close", "aclose", "with_options", "base_url"}
+_CLIENT_TAKEN = _RESOURCE_TAKEN | {"request", "request_stream", "request_events", "call", "close", "aclose",
+                                   "with_options", "base_url"}  # fmt: skip
 # Names a method's body uses besides its arguments (the pager helpers of ``iter_*`` methods,
 # the deprecation warning).
 _ARGUMENT_TAKEN = frozenset({"self", "options", "body", "paginate", "apaginate", "paginate_cursor",
@@ -83,6 +84,10 @@ class OpSpec:
     success_kind: str  # json | text | bytes | none
     errors: tuple[tuple[str, Type], ...]
     security: tuple[tuple[str, ...], ...]
+    events: Type | None = (
+        None  # a text/event-stream success response: each event's data (SERVER_SENT_EVENT: raw)
+    )
+    events_only: bool = False  # text/event-stream is the only success media type: the method streams
 
 
 def collect_operations(merged: Merged) -> list[RawOperation]:
@@ -360,6 +365,32 @@ def _response_type(
     return schemas.type_of(media[1].get("schema", {}), name, schema_pointer), "json"
 
 
+SERVER_SENT_EVENT = prim("ServerSentEvent")  # events whose data the spec does not type: given as they are
+
+
+def _events(merged: Merged, raw: RawOperation, hint: str, schemas: SchemaBuilder) -> tuple[Type | None, bool]:
+    """The type of each event's data when the first 2xx response can be ``text/event-stream``
+    (its schema decoded from JSON, or the raw event when the schema is absent, empty or a
+    string), and whether that is the response's only media type."""
+    success = sorted(str(s) for s in raw.operation.get("responses") or {} if str(s).startswith("2"))
+    if not success:
+        return None, False
+    response, component, target = _deref(merged, raw.operation["responses"][success[0]], "responses")
+    content = response.get("content") if isinstance(response, dict) else None
+    media = event_stream_media(content)
+    if media is None:
+        return None, False
+    only = choose_media(content) == media
+    schema = media[1].get("schema") if isinstance(media[1], dict) else None
+    resolved = schemas.deref(schema)[0] if schema is not None else {}
+    if not resolved or resolved.get("type") == "string":
+        return SERVER_SENT_EVENT, only
+    pointer = (target or raw.pointer + join_pointer("responses", success[0])) + join_pointer(
+        "content", media[0], "schema"
+    )
+    return schemas.type_of(schema, (pascal(component) if component else hint) + "Event", pointer), only
+
+
 def _responses(
     merged: Merged, raw: RawOperation, hint: str, schemas: SchemaBuilder
 ) -> tuple[Type, str, tuple[tuple[str, Type], ...]]:
@@ -433,8 +464,9 @@ def build_operation(
     hint = pascal(op_id) if isinstance(op_id, str) and words(op_id) else pascal(f"{resource}_{name}")
     body, body_required, body_media = _body(merged, raw, hint, schemas)
     success, kind, error_types = _responses(merged, raw, hint, schemas)
+    events, events_only = _events(merged, raw, hint, schemas)
     return OpSpec(
         raw=raw, resource=resource, name=name, hint=hint, params=_params(merged, raw, hint, schemas),
         body=body, body_required=body_required, body_media=body_media, success=success, success_kind=kind,
-        errors=error_types, security=_security(merged, raw),
+        errors=error_types, security=_security(merged, raw), events=events, events_only=events_only,
     )  # fmt: skip

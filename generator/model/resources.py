@@ -1,7 +1,7 @@
 """Resources of the IR: methods, their arguments, bodies, pagers, imports; webhooks (part of
 ``normalize``)."""
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import replace
 from typing import Any
 
@@ -22,6 +22,7 @@ from generator.model.models import (
 )
 from generator.model.names import pascal, snake
 from generator.model.operations import (
+    SERVER_SENT_EVENT,
     OpSpec,
     ParamSpec,
 )
@@ -29,7 +30,7 @@ from generator.model.schemas import (
     EMPTY_COLLECTIONS,
     ModelSpec,
 )
-from generator.model.types import NONE, Type, msgspec_cannot_decode, render_type, union
+from generator.model.types import NONE, Type, msgspec_cannot_decode, prim, render_type, union
 from generator.spec.config import Pagination, ProviderConfig
 
 
@@ -135,12 +136,70 @@ def _operation(
         query=tuple(p for p in keyword if p.location == "query"),
         headers=tuple(p for p in keyword if p.location == "header"),
         cookies=tuple(p for p in keyword if p.location == "cookie"),
-        security=op.security, pager=_pager(op, specs, pagination), origin=op.raw.origin,
+        security=op.security, pager=None if op.events_only else _pager(op, specs, pagination), origin=op.raw.origin,
         body_optional=body_param is not None and not op.body_required,
         body_spec=None if op.body_media[0] == "application/json" else op.body_media,
         delimited=tuple((p.wire, p.delimiter) for p in op.params if p.delimiter is not None),
         open_body=_reaches_open(op.body, specs), idempotency_header=_idempotency_header(op, idempotency),
+        **_event_fields(op, specs),
     )  # fmt: skip
+
+
+def _event_fields(op: OpSpec, specs: Specs) -> dict[str, Any]:
+    """What an operation that can answer ``text/event-stream`` adds: the events' data type for
+    its constant, and, when events are its only answer, the method streams them."""
+    if op.events is None:
+        return {}
+    annotation = render_type(op.events, resource=True)
+    runtime = annotation if op.events == SERVER_SENT_EVENT else _runtime_type(op.events, annotation, specs)
+    if not op.events_only:
+        return {"events": runtime}
+    return {"events": runtime, "streams": True, "event_annotation": annotation}
+
+
+def _stream_twins(ops: list[OpSpec], operations: list[Operation], specs: Specs) -> list[Operation]:
+    """After each method whose operation answers JSON (or another body) or server-sent events,
+    ``<method>_stream``: the same call, asking for events (``<method>_events`` when the name is
+    taken). A flattened boolean body field ``stream`` (OpenAI's convention) is set to True."""
+    taken = {op.name for op in operations} | {op.pager.method for op in operations if op.pager}
+    result = []
+    for spec, operation in zip(ops, operations):
+        result.append(operation)
+        if operation.events is None or operation.streams:
+            continue
+        name = next(n for n in _candidates(operation.name) if n not in taken)
+        taken.add(name)
+        flag = _stream_flag(spec, operation, specs)
+        result.append(replace(
+            operation, name=name, streams=True, shares_constant=True, pager=None,
+            event_annotation=render_type(spec.events, resource=True) if spec.events else "",
+            summary=operation.summary or operation.description or operation.name,
+            description="Streams the response as server-sent events.",
+            body_fields=tuple(p for p in operation.body_fields if p.name != flag),
+            fixed_body=((flag, "True"),) if flag else (),
+        ))  # fmt: skip
+    return result
+
+
+def _candidates(name: str) -> Iterator[str]:
+    yield f"{name}_stream"
+    yield f"{name}_events"
+    count = 2
+    while True:
+        yield f"{name}_stream_{count}"
+        count += 1
+
+
+def _stream_flag(spec: OpSpec, operation: Operation, specs: Specs) -> str | None:
+    """The Python name of a flattened body field ``stream`` of type boolean, if there is one."""
+    model = specs.classes.get(spec.body.name) if spec.body is not None and operation.body_model else None
+    if not isinstance(model, ModelSpec):
+        return None
+    field = next((f for f in model.fields if f.wire == "stream"), None)
+    boolean = prim("bool")
+    if field is None or field.type not in (boolean, union(boolean, NONE)):
+        return None
+    return next((p.name for p in operation.body_fields if p.wire == "stream"), None)
 
 
 def _reaches_open(type_: Type | None, specs: Specs) -> bool:
@@ -168,8 +227,13 @@ def _request_names(types: Iterable[Type], params: Mapping[str, str]) -> set[str]
     return {params.get(r, r) for r in referenced(types)}
 
 
-def _resource_imports(ops: list[OpSpec], specs: Specs, operations: list[Operation]) -> tuple[str, ...]:
+def _resource_imports(
+    ops: list[OpSpec], specs: Specs, operations: list[Operation], methods: list[Operation]
+) -> tuple[str, ...]:
+    """What a resource module imports: ``operations`` are ``ops``' methods, one each; ``methods``
+    all methods of the module (streaming twins included)."""
     types = [t for op in ops for t in (op.success, *(p.type for p in op.params), *(t for _, t in op.errors))]
+    types += [op.events for op in ops if op.events is not None and op.events != SERVER_SENT_EVENT]
     for op, operation in zip(ops, operations):
         page = specs.classes.get(op.success.name) if operation.pager else None
         if isinstance(page, ModelSpec) and operation.pager:
@@ -194,7 +258,7 @@ def _resource_imports(ops: list[OpSpec], specs: Specs, operations: list[Operatio
         modules.setdefault(module_name(base), set()).add(name)
     lines += [f"from ..models.{m} import {', '.join(sorted(n))}" for m, n in sorted(modules.items())]
     every = [*types, *(op.body for op in ops if op.body is not None)]
-    names = _runtime_names(operations) + (
+    names = _runtime_names(methods) + (
         ["Discriminator"] if any(t.tag_field for x in every for t in x.walk()) else []
     )
     return import_block([*lines, "from .._runtime import " + ", ".join(sorted(names, key=_runtime_order))])
@@ -234,15 +298,26 @@ def _runtime_names(operations: list[Operation]) -> list[str]:
         "Operation",
         "RequestOptions",
         "SyncResource",
-        "async_to_raw_response",
-        "to_raw_response",
     }
+    if not all(op.streams for op in operations):  # the wrappers of the methods that return a body
+        names |= {
+            "async_to_raw_response",
+            "async_to_streamed_response",
+            "to_raw_response",
+            "to_streamed_response",
+        }
+    if any(op.streams for op in operations):
+        names |= {"AsyncStream", "Stream"}
+    if any(op.events == "ServerSentEvent" for op in operations):
+        names.add("ServerSentEvent")
     if any(op.body_optional for op in operations):
         names |= {"NOT_GIVEN", "NotGiven"}
     if any(p.default == "UNSET" for op in operations for p in op.body_fields):
         names |= {"UNSET", "UnsetType"}
     if any(
-        op.response_type.startswith("OneOf(") or any(t.startswith("OneOf(") for _, t in op.errors)
+        op.response_type.startswith("OneOf(")
+        or (op.events or "").startswith("OneOf(")
+        or any(t.startswith("OneOf(") for _, t in op.errors)
         for op in operations
     ):
         names.add("OneOf")
@@ -275,11 +350,12 @@ def resources_of(specs: Specs, document: dict[str, Any], config: ProviderConfig)
         operations = _free_pagers(
             [_operation(op, specs, config.pagination, config.idempotency_header) for op in ops]
         )
+        methods = _stream_twins(ops, operations, specs)
         tag = next((t for t in (ops[0].raw.operation.get("tags") or [])[:1]), attribute)
         resources.append(Resource(
             attribute=attribute, module=short_module(attribute), class_name=pascal(attribute) + "Resource",
-            doc=tags.get(tag, "") or f"Operations tagged {tag!r}.", imports=_resource_imports(ops, specs, operations),
-            operations=tuple(operations),
+            doc=tags.get(tag, "") or f"Operations tagged {tag!r}.", imports=_resource_imports(ops, specs, operations, methods),
+            operations=tuple(methods),
         ))  # fmt: skip
     return tuple(resources)
 

@@ -11,7 +11,8 @@ client (``model``) and the API review (``review.diff_api``) cannot disagree on w
   ``default``, ``const`` and ``enum`` may hold a ``$ref`` key that is just data;
 - :func:`merge_all_of` merges ``allOf`` parts the way the generated client types them: parts in
   order, then the schema's own keys, a later definition of a property refining an earlier one;
-- :func:`choose_media` picks the media type a client uses: JSON, then ``text/*``, then the first.
+- :func:`choose_media` picks the media type a client uses: JSON, then ``text/*``, then the first;
+  :func:`event_stream_media` finds a ``text/event-stream`` response (read as server-sent events).
 """
 
 from __future__ import annotations
@@ -26,7 +27,9 @@ from generator.diagnostics import join_pointer, split_pointer
 __all__ = [
     "MISSING",
     "Followed",
+    "EVENT_STREAM",
     "choose_media",
+    "event_stream_media",
     "first_difference",
     "follow",
     "is_json_media",
@@ -291,13 +294,28 @@ def is_json_media(media_type: str) -> bool:
     return media_type.split(";")[0].strip() == "application/json" or media_type.endswith("+json")
 
 
+EVENT_STREAM = "text/event-stream"
+
+
+def _is_event_stream(media_type: str) -> bool:
+    return media_type.split(";")[0].strip().lower() == EVENT_STREAM
+
+
 def choose_media(content: Any) -> tuple[str, Any] | None:
     """The (media type, media object) a client uses from a ``content`` map: JSON first, then
-    ``text/*``, then the first by name; None without content."""
+    ``text/*``, then the first by name; ``text/event-stream`` only when it is the only one (it is
+    read as events, see :func:`event_stream_media`); None without content."""
     if not isinstance(content, dict) or not content:
         return None
     types = sorted(content)
     json_types = [t for t in types if is_json_media(t)]
-    text_types = [t for t in types if t.startswith("text/")]
-    chosen = (json_types or text_types or types)[0]
+    text_types = [t for t in types if t.startswith("text/") and not _is_event_stream(t)]
+    chosen = (json_types or text_types or [t for t in types if not _is_event_stream(t)] or types)[0]
     return chosen, content[chosen]
+
+
+def event_stream_media(content: Any) -> tuple[str, Any] | None:
+    """The ``text/event-stream`` (media type, media object) of a ``content`` map, if it has one."""
+    if not isinstance(content, dict):
+        return None
+    return next(((t, content[t]) for t in sorted(content) if _is_event_stream(t)), None)

@@ -151,6 +151,8 @@ class Operation(Generic[_T]):
     extras are merged into their objects on the wire.  ``idempotency_header`` names the header
     (``Idempotency-Key``) that makes a write safe to repeat: the client sends one key per call
     (a caller's own wins), the same on every retry, and retries the call like a GET.
+    ``events``, for an operation that can answer ``text/event-stream``, is the type each event's
+    data decodes into.
     """
 
     method: str
@@ -164,6 +166,7 @@ class Operation(Generic[_T]):
     delimited: Mapping[str, str] = field(default_factory=dict[str, str], hash=False)
     open_body: bool = False
     idempotency_header: str | None = None
+    events: Any = None  # the type of each server-sent event's data (ServerSentEvent: undecoded)
 
 
 class RequestOptions(TypedDict, total=False):

@@ -13,8 +13,10 @@ from .._runtime import (
     SyncResource,
     apaginate,
     async_to_raw_response,
+    async_to_streamed_response,
     paginate,
     to_raw_response,
+    to_streamed_response,
 )
 from ..models.check_invitation_response import CheckInvitationResponse
 from ..models.create_org_invitation_request import CreateOrgInvitationRequest
@@ -53,6 +55,11 @@ class InvitationResource(SyncResource):
     def with_raw_response(self) -> InvitationResourceWithRawResponse:
         """The same methods, returning the raw response (status, headers) with the parsed result."""
         return InvitationResourceWithRawResponse(self)
+
+    @property
+    def with_streaming_response(self) -> InvitationResourceWithStreamingResponse:
+        """The same methods, returning as soon as the headers arrive, the body read on demand."""
+        return InvitationResourceWithStreamingResponse(self)
 
     def create_org_invitation(
         self,
@@ -166,6 +173,15 @@ class InvitationResourceWithRawResponse:
         self.get_org_invitations = to_raw_response(resource.get_org_invitations)
 
 
+class InvitationResourceWithStreamingResponse:
+    """``InvitationResource`` methods that return ``StreamedResponse`` (``with``): the body unread."""
+
+    def __init__(self, resource: InvitationResource) -> None:
+        self.create_org_invitation = to_streamed_response(resource.create_org_invitation)
+        self.get_invitation = to_streamed_response(resource.get_invitation)
+        self.get_org_invitations = to_streamed_response(resource.get_org_invitations)
+
+
 class AsyncInvitationResource(AsyncResource):
     """Invite users and handle onboarding flows."""
 
@@ -173,6 +189,11 @@ class AsyncInvitationResource(AsyncResource):
     def with_raw_response(self) -> AsyncInvitationResourceWithRawResponse:
         """The same methods, returning the raw response (status, headers) with the parsed result."""
         return AsyncInvitationResourceWithRawResponse(self)
+
+    @property
+    def with_streaming_response(self) -> AsyncInvitationResourceWithStreamingResponse:
+        """The same methods, returning as soon as the headers arrive, the body read on demand."""
+        return AsyncInvitationResourceWithStreamingResponse(self)
 
     async def create_org_invitation(
         self,
@@ -284,3 +305,12 @@ class AsyncInvitationResourceWithRawResponse:
         self.create_org_invitation = async_to_raw_response(resource.create_org_invitation)
         self.get_invitation = async_to_raw_response(resource.get_invitation)
         self.get_org_invitations = async_to_raw_response(resource.get_org_invitations)
+
+
+class AsyncInvitationResourceWithStreamingResponse:
+    """``AsyncInvitationResource`` methods that return ``AsyncStreamedResponse`` (``async with``): the body unread."""
+
+    def __init__(self, resource: AsyncInvitationResource) -> None:
+        self.create_org_invitation = async_to_streamed_response(resource.create_org_invitation)
+        self.get_invitation = async_to_streamed_response(resource.get_invitation)
+        self.get_org_invitations = async_to_streamed_response(resource.get_org_invitations)

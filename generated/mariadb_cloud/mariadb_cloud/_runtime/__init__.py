@@ -21,6 +21,7 @@ in type annotations)::
     encoding     parameters, path, headers, cookies, bodies, where credentials go
     credentials  checking, masking, stripping them on a redirect to another origin
     decoding     bounded bodies, text, JSON, coerce
+    streaming    streamed responses, server-sent events
     transport    retries, Retry-After, total timeout
     config       base URL, server variables, credentials from the environment
     client_base  what both clients share
@@ -97,15 +98,19 @@ from .errors import (
 )
 from .resources import (
     AsyncResource,
+    AsyncStreamedCall,
     SyncResource,
     apaginate,
     apaginate_cursor,
     async_to_raw_response,
+    async_to_streamed_response,
     paginate,
     paginate_cursor,
     to_raw_response,
+    to_streamed_response,
     warn_deprecated,
 )
+from .streaming import AsyncStream, AsyncStreamedResponse, ServerSentEvent, Stream, StreamedResponse
 
 __all__ = [
     "NOT_GIVEN",
@@ -127,6 +132,14 @@ __all__ = [
     "AsyncResource",
     "to_raw_response",
     "async_to_raw_response",
+    "to_streamed_response",
+    "async_to_streamed_response",
+    "AsyncStreamedCall",
+    "StreamedResponse",
+    "AsyncStreamedResponse",
+    "Stream",
+    "AsyncStream",
+    "ServerSentEvent",
     "paginate",
     "apaginate",
     "paginate_cursor",

@@ -8,6 +8,7 @@ authorizing a request, retry decisions, turning responses into results or typed 
 from __future__ import annotations
 
 import copy
+import functools
 import logging
 import time
 import uuid
@@ -64,6 +65,7 @@ from .errors import (
     request_id_of,
 )
 from .resources import AsyncResource, SyncResource
+from .streaming import StreamHooks
 from .transport import (
     DeadlinePassed,
     IDEMPOTENT,
@@ -183,6 +185,7 @@ class BaseClient(Generic[_HttpT]):
         cookies: Mapping[str, object] | None,
         body: object,
         options: RequestOptions,
+        accept: str | None = None,
     ) -> httpx.Request:
         schemes = self._alternative(op)  # names only: MissingCredentialsError before any work
         cookie_pairs = param_pairs(cookies)
@@ -190,7 +193,7 @@ class BaseClient(Generic[_HttpT]):
         has_body = not isinstance(body, NotGiven) or bool(extra_body)
         overrides = options.get("headers") or {}
         all_headers = merge_headers(
-            self._base_headers(op, has_body),
+            self._base_headers(op, has_body, accept),
             self._default_headers.items(),
             param_pairs(headers, joined=","),
             [("Cookie", cookie_header(cookie_pairs))] if cookie_pairs else [],
@@ -240,8 +243,8 @@ class BaseClient(Generic[_HttpT]):
         if sent:
             request.extensions[SENT] = SentCredentials(origin_of(request.url), tuple(sent))
 
-    def _base_headers(self, op: Operation[Any], has_body: bool) -> list[tuple[str, str]]:
-        accept = "*/*" if op.response in (bytes, str) else "application/json"
+    def _base_headers(self, op: Operation[Any], has_body: bool, accept: str | None) -> list[tuple[str, str]]:
+        accept = accept or ("*/*" if op.response in (bytes, str) else "application/json")
         headers = [("User-Agent", self._user_agent), ("Accept", accept)]
         if has_body and op.body_encoding in ("json", "content"):
             headers.append(("Content-Type", op.body_type))
@@ -347,8 +350,20 @@ class BaseClient(Generic[_HttpT]):
         if not response.is_success:
             raise self._status_error(op, response)
         parsed = cast("_T", self._parse_body(op, response))
-        request_id = request_id_of(response.headers, self._request_id_headers)
-        return APIResponse(parsed, response.status_code, response.headers, response, request_id)
+        return APIResponse(
+            parsed, response.status_code, response.headers, response, self._request_id(response)
+        )
+
+    def _stream_hooks(self, op: Operation[Any], options: RequestOptions) -> StreamHooks:
+        return StreamHooks(
+            body=self._body,
+            parse=functools.partial(self._parse_body, op),
+            broken=lambda exc, request: self._transport_error(exc, request, options, None),
+            invalid=self._invalid,
+        )
+
+    def _request_id(self, response: httpx.Response) -> str | None:
+        return request_id_of(response.headers, self._request_id_headers)
 
     def _parse_body(self, op: Operation[Any], response: httpx.Response) -> Any:
         if op.response in (None, bytes, str):
@@ -374,7 +389,7 @@ class BaseClient(Generic[_HttpT]):
         cls = STATUS_ERRORS.get(code, InternalServerError if code >= 500 else APIStatusError)
         where = self._describe(response.request)
         status = f"{code} {response.reason_phrase}".rstrip()
-        request_id = request_id_of(response.headers, self._request_id_headers)
+        request_id = self._request_id(response)
         shown = f" (request id {self._scrub(request_id)})" if request_id else ""
         message = f"{status} for {where}{shown}{excerpt(response.content, self._secrets.get())}"
         return cls(message, response=response, model=error_model(op.errors, response), request_id=request_id)

@@ -15,6 +15,7 @@ import httpx
 from .base import APIResponse, NOT_GIVEN, Operation, RequestOptions
 from .client_base import BaseClient, ClientT
 from .credentials import astrip_on_redirect, strip_on_redirect
+from .streaming import AsyncStream, AsyncStreamedResponse, Stream, StreamedResponse
 from .transport import DeadlinePassed, DeadlineStream, Watchdog, async_sleep, too_late
 
 _T = TypeVar("_T")
@@ -63,11 +64,44 @@ class SyncClient(BaseClient[httpx.Client]):
         """Send ``op``, retrying when safe, and decode the response."""
         opts: RequestOptions = options or {}
         request = self._build_request(op, path, query, headers, cookies, body, opts)
+        return self._finish(op, self._attempts(request, opts, stream=False))
+
+    def request_stream(
+        self,
+        op: Operation[_T],
+        *,
+        path: Mapping[str, object] | None = None,
+        query: Mapping[str, object] | None = None,
+        headers: Mapping[str, object] | None = None,
+        cookies: Mapping[str, object] | None = None,
+        body: object = NOT_GIVEN,
+        options: RequestOptions | None = None,
+        accept: str | None = None,
+    ) -> StreamedResponse[_T]:
+        """Send ``op`` like ``request`` and return once the headers of a 2xx response arrive; the
+        body is read from the returned ``StreamedResponse``. An error status raises as usual. A
+        total timeout bounds the wait for the headers, not the reading of the body."""
+        opts: RequestOptions = options or {}
+        request = self._build_request(op, path, query, headers, cookies, body, opts, accept)
+        response = self._attempts(request, opts, stream=True)
+        if not response.is_success:
+            raise self._status_error(op, response)
+        return StreamedResponse(response, self._stream_hooks(op, opts), self._request_id(response))
+
+    def request_events(self, op: Operation[Any], **arguments: Any) -> Stream[Any]:
+        """Send ``op`` asking for ``text/event-stream`` and return its events, each one's data
+        decoded into ``op.events`` (``request_stream``'s arguments)."""
+        response: StreamedResponse[Any] = self.request_stream(op, accept="text/event-stream", **arguments)
+        opts = cast("RequestOptions", arguments.get("options") or {})
+        return Stream(response, op.events, self._stream_hooks(op, opts))
+
+    def _attempts(self, request: httpx.Request, opts: RequestOptions, stream: bool) -> httpx.Response:
+        """Send ``request``, again while a retry is due and safe; the last response."""
         deadline, timeouts = self._deadline(request, opts)
         attempt = 0
         while True:
             try:
-                response = self._send(request, deadline, timeouts)
+                response = self._send(request, deadline, timeouts, stream)
             except httpx.TransportError as exc:
                 delay = self._after_error(exc, request, opts, attempt)
                 if delay is None or too_late(deadline, delay):
@@ -75,27 +109,35 @@ class SyncClient(BaseClient[httpx.Client]):
             else:
                 delay = self._after_response(response, opts, attempt)
                 if delay is None or too_late(deadline, delay):
-                    return self._finish(op, response)
+                    return response
+                response.close()
             self._sleep(delay)
             attempt += 1
 
     def _send(
-        self, request: httpx.Request, deadline: float | None, timeouts: Mapping[str, Any]
+        self,
+        request: httpx.Request,
+        deadline: float | None,
+        timeouts: Mapping[str, Any],
+        stream: bool = False,
     ) -> httpx.Response:
         """Send and read the response; with a deadline, give up when it passes, whatever the
         server is sending (see ``Watchdog``)."""
         if deadline is None:
-            return self._receive(request, None)
+            return self._receive(request, None, stream)
         self._start_attempt(request, deadline, timeouts)
-        return Watchdog(request, deadline).run(functools.partial(self._receive, request, deadline))
+        return Watchdog(request, deadline).run(functools.partial(self._receive, request, deadline, stream))
 
-    def _receive(self, request: httpx.Request, deadline: float | None) -> httpx.Response:
-        """Send and read one attempt, the body bounded in size and, with a deadline, in time."""
+    def _receive(self, request: httpx.Request, deadline: float | None, stream: bool) -> httpx.Response:
+        """Send and read one attempt, the body bounded in size and, with a deadline, in time; with
+        ``stream``, a 2xx response is returned unread."""
         response = self._http.send(request, stream=True)
+        if stream and response.is_success:
+            return response
         try:
             if deadline is not None:
-                stream = cast("httpx.SyncByteStream", response.stream)
-                response.stream = DeadlineStream(stream, deadline, request)
+                raw = cast("httpx.SyncByteStream", response.stream)
+                response.stream = DeadlineStream(raw, deadline, request)
             body = self._body(response)
             for chunk in response.iter_raw() if body.raw else response.iter_bytes():
                 body.feed(chunk)
@@ -160,11 +202,43 @@ class AsyncClient(BaseClient[httpx.AsyncClient]):
         """Send ``op``, retrying when safe, and decode the response."""
         opts: RequestOptions = options or {}
         request = self._build_request(op, path, query, headers, cookies, body, opts)
+        return self._finish(op, await self._attempts(request, opts, stream=False))
+
+    async def request_stream(
+        self,
+        op: Operation[_T],
+        *,
+        path: Mapping[str, object] | None = None,
+        query: Mapping[str, object] | None = None,
+        headers: Mapping[str, object] | None = None,
+        cookies: Mapping[str, object] | None = None,
+        body: object = NOT_GIVEN,
+        options: RequestOptions | None = None,
+        accept: str | None = None,
+    ) -> AsyncStreamedResponse[_T]:
+        """Async version of ``SyncClient.request_stream``."""
+        opts: RequestOptions = options or {}
+        request = self._build_request(op, path, query, headers, cookies, body, opts, accept)
+        response = await self._attempts(request, opts, stream=True)
+        if not response.is_success:
+            raise self._status_error(op, response)
+        return AsyncStreamedResponse(response, self._stream_hooks(op, opts), self._request_id(response))
+
+    async def request_events(self, op: Operation[Any], **arguments: Any) -> AsyncStream[Any]:
+        """Async version of ``SyncClient.request_events``."""
+        response: AsyncStreamedResponse[Any] = await self.request_stream(
+            op, accept="text/event-stream", **arguments
+        )
+        opts = cast("RequestOptions", arguments.get("options") or {})
+        return AsyncStream(response, op.events, self._stream_hooks(op, opts))
+
+    async def _attempts(self, request: httpx.Request, opts: RequestOptions, stream: bool) -> httpx.Response:
+        """Send ``request``, again while a retry is due and safe; the last response."""
         deadline, timeouts = self._deadline(request, opts)
         attempt = 0
         while True:
             try:
-                response = await self._send(request, deadline, timeouts)
+                response = await self._send(request, deadline, timeouts, stream)
             except httpx.TransportError as exc:
                 delay = self._after_error(exc, request, opts, attempt)
                 if delay is None or too_late(deadline, delay):
@@ -172,29 +246,37 @@ class AsyncClient(BaseClient[httpx.AsyncClient]):
             else:
                 delay = self._after_response(response, opts, attempt)
                 if delay is None or too_late(deadline, delay):
-                    return self._finish(op, response)
+                    return response
+                await response.aclose()
             await self._sleep(delay)
             attempt += 1
 
     async def _send(
-        self, request: httpx.Request, deadline: float | None, timeouts: Mapping[str, Any]
+        self,
+        request: httpx.Request,
+        deadline: float | None,
+        timeouts: Mapping[str, Any],
+        stream: bool = False,
     ) -> httpx.Response:
         """Send and read the response; with a deadline, cancel the attempt when it passes,
         whatever the server is sending (headers a byte a second included)."""
         if deadline is None:
-            return await self._receive(request)
+            return await self._receive(request, stream)
         self._start_attempt(request, deadline, timeouts)
         import anyio  # httpx's own dependency; imported only by calls with a total timeout
 
         try:
             with anyio.fail_after(max(0.0, deadline - time.monotonic())):
-                return await self._receive(request)
+                return await self._receive(request, stream)
         except TimeoutError:
             raise DeadlinePassed("the total timeout passed", request=request) from None
 
-    async def _receive(self, request: httpx.Request) -> httpx.Response:
-        """Send and read one attempt, the body bounded in size."""
+    async def _receive(self, request: httpx.Request, stream: bool) -> httpx.Response:
+        """Send and read one attempt, the body bounded in size; with ``stream``, a 2xx response
+        is returned unread."""
         response = await self._http.send(request, stream=True)
+        if stream and response.is_success:
+            return response
         try:
             body = self._body(response)
             async for chunk in response.aiter_raw() if body.raw else response.aiter_bytes():

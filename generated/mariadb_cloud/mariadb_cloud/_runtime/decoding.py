@@ -38,14 +38,19 @@ def decode_body(tp: Any, response: httpx.Response) -> Any:
         return response.content
     if tp is str:
         return _text(response)
+    return decode_json(tp, response.content)
+
+
+def decode_json(tp: Any, content: bytes | str) -> Any:
+    """Decode JSON into ``tp``, a msgspec type or ``OneOf``."""
     try:
         if isinstance(tp, OneOf):
-            return coerce(msgspec.json.decode(response.content), tp.type)
+            return coerce(msgspec.json.decode(content), tp.type)
         try:
             decoder = _json_decoder(tp)
         except TypeError:  # an unhashable type object: decode without the cache
             decoder = msgspec.json.Decoder(tp)
-        return decoder.decode(response.content)
+        return decoder.decode(content)
     except RecursionError:
         raise msgspec.DecodeError("JSON is nested too deeply") from None
 
@@ -54,16 +59,23 @@ def _text(response: httpx.Response) -> str:
     """The body as text in its declared charset.  A charset that is unknown, is no text encoding
     (``base64``, ``zlib``, ``rot13``) or cannot decode the body (``idna``, ``utf-16`` without a
     BOM) falls back to UTF-8; undecodable bytes become U+FFFD either way."""
-    content = response.content
+    try:
+        return response.content.decode(text_encoding(response), "replace")
+    except (UnicodeError, ValueError, TypeError):
+        return response.content.decode("utf-8", "replace")
+
+
+def text_encoding(response: httpx.Response) -> str:
+    """The declared charset when it is a known text encoding, else UTF-8."""
     charset = response.charset_encoding
     if charset:
         try:
             info = codecs.lookup(charset)
             if getattr(info, "_is_text_encoding", False):
-                return content.decode(info.name, "replace")
-        except (LookupError, UnicodeError, ValueError, TypeError):
+                return info.name
+        except (LookupError, ValueError, TypeError):
             pass
-    return content.decode("utf-8", "replace")
+    return "utf-8"
 
 
 def error_model(errors: Mapping[str, Any], response: httpx.Response) -> Any:
@@ -139,9 +151,17 @@ class Body:
         self._keep(self._inflate(chunk, 0))
 
     def finish(self) -> bytes:
-        for index, layer in enumerate(self._layers):
-            self._keep(self._inflate(self._call(layer.flush), index + 1))
+        self._keep(self.decoded_tail())
         return b"".join(self._chunks)
+
+    def decoded(self, chunk: bytes) -> Iterator[bytes]:
+        """``chunk`` decoded, piece by piece, neither kept nor counted: for a streamed body."""
+        return self._inflate(chunk, 0)
+
+    def decoded_tail(self) -> Iterator[bytes]:
+        """What the decoders still hold at the end of a streamed body."""
+        for index, layer in enumerate(self._layers):
+            yield from self._inflate(self._call(layer.flush), index + 1)
 
     def _inflate(self, data: bytes, index: int) -> Iterator[bytes]:
         if index == len(self._layers):

@@ -11,7 +11,9 @@ from .._runtime import (
     RequestOptions,
     SyncResource,
     async_to_raw_response,
+    async_to_streamed_response,
     to_raw_response,
+    to_streamed_response,
     warn_deprecated,
 )
 from ..models.create_invite_response import CreateInviteResponse
@@ -80,6 +82,11 @@ class InvitesResource(SyncResource):
     def with_raw_response(self) -> InvitesResourceWithRawResponse:
         """The same methods, returning the raw response (status, headers) with the parsed result."""
         return InvitesResourceWithRawResponse(self)
+
+    @property
+    def with_streaming_response(self) -> InvitesResourceWithStreamingResponse:
+        """The same methods, returning as soon as the headers arrive, the body read on demand."""
+        return InvitesResourceWithStreamingResponse(self)
 
     def check(
         self,
@@ -241,6 +248,20 @@ class InvitesResourceWithRawResponse:
         self.update = to_raw_response(resource.update)
 
 
+class InvitesResourceWithStreamingResponse:
+    """``InvitesResource`` methods that return ``StreamedResponse`` (``with``): the body unread."""
+
+    def __init__(self, resource: InvitesResource) -> None:
+        self.check = to_streamed_response(resource.check)
+        self.create = to_streamed_response(resource.create)
+        self.delete_invitee = to_streamed_response(resource.delete_invitee)
+        self.list = to_streamed_response(resource.list)
+        self.retrieve = to_streamed_response(resource.retrieve)
+        self.retrieve_invitee = to_streamed_response(resource.retrieve_invitee)
+        self.retrieve_public_key = to_streamed_response(resource.retrieve_public_key)
+        self.update = to_streamed_response(resource.update)
+
+
 class AsyncInvitesResource(AsyncResource):
     """Operations tagged 'Invites'."""
 
@@ -248,6 +269,11 @@ class AsyncInvitesResource(AsyncResource):
     def with_raw_response(self) -> AsyncInvitesResourceWithRawResponse:
         """The same methods, returning the raw response (status, headers) with the parsed result."""
         return AsyncInvitesResourceWithRawResponse(self)
+
+    @property
+    def with_streaming_response(self) -> AsyncInvitesResourceWithStreamingResponse:
+        """The same methods, returning as soon as the headers arrive, the body read on demand."""
+        return AsyncInvitesResourceWithStreamingResponse(self)
 
     async def check(
         self,
@@ -407,3 +433,17 @@ class AsyncInvitesResourceWithRawResponse:
         self.retrieve_invitee = async_to_raw_response(resource.retrieve_invitee)
         self.retrieve_public_key = async_to_raw_response(resource.retrieve_public_key)
         self.update = async_to_raw_response(resource.update)
+
+
+class AsyncInvitesResourceWithStreamingResponse:
+    """``AsyncInvitesResource`` methods that return ``AsyncStreamedResponse`` (``async with``): the body unread."""
+
+    def __init__(self, resource: AsyncInvitesResource) -> None:
+        self.check = async_to_streamed_response(resource.check)
+        self.create = async_to_streamed_response(resource.create)
+        self.delete_invitee = async_to_streamed_response(resource.delete_invitee)
+        self.list = async_to_streamed_response(resource.list)
+        self.retrieve = async_to_streamed_response(resource.retrieve)
+        self.retrieve_invitee = async_to_streamed_response(resource.retrieve_invitee)
+        self.retrieve_public_key = async_to_streamed_response(resource.retrieve_public_key)
+        self.update = async_to_streamed_response(resource.update)

@@ -12,8 +12,10 @@ from .._runtime import (
     SyncResource,
     apaginate,
     async_to_raw_response,
+    async_to_streamed_response,
     paginate,
     to_raw_response,
+    to_streamed_response,
 )
 from ..models.list_users_response import ListUsersResponse
 from ..models.user import User
@@ -32,6 +34,11 @@ class UsersResource(SyncResource):
     def with_raw_response(self) -> UsersResourceWithRawResponse:
         """The same methods, returning the raw response (status, headers) with the parsed result."""
         return UsersResourceWithRawResponse(self)
+
+    @property
+    def with_streaming_response(self) -> UsersResourceWithStreamingResponse:
+        """The same methods, returning as soon as the headers arrive, the body read on demand."""
+        return UsersResourceWithStreamingResponse(self)
 
     def list_users(
         self,
@@ -80,6 +87,13 @@ class UsersResourceWithRawResponse:
         self.list_users = to_raw_response(resource.list_users)
 
 
+class UsersResourceWithStreamingResponse:
+    """``UsersResource`` methods that return ``StreamedResponse`` (``with``): the body unread."""
+
+    def __init__(self, resource: UsersResource) -> None:
+        self.list_users = to_streamed_response(resource.list_users)
+
+
 class AsyncUsersResource(AsyncResource):
     """Operations tagged 'users'."""
 
@@ -87,6 +101,11 @@ class AsyncUsersResource(AsyncResource):
     def with_raw_response(self) -> AsyncUsersResourceWithRawResponse:
         """The same methods, returning the raw response (status, headers) with the parsed result."""
         return AsyncUsersResourceWithRawResponse(self)
+
+    @property
+    def with_streaming_response(self) -> AsyncUsersResourceWithStreamingResponse:
+        """The same methods, returning as soon as the headers arrive, the body read on demand."""
+        return AsyncUsersResourceWithStreamingResponse(self)
 
     async def list_users(
         self,
@@ -133,3 +152,10 @@ class AsyncUsersResourceWithRawResponse:
 
     def __init__(self, resource: AsyncUsersResource) -> None:
         self.list_users = async_to_raw_response(resource.list_users)
+
+
+class AsyncUsersResourceWithStreamingResponse:
+    """``AsyncUsersResource`` methods that return ``AsyncStreamedResponse`` (``async with``): the body unread."""
+
+    def __init__(self, resource: AsyncUsersResource) -> None:
+        self.list_users = async_to_streamed_response(resource.list_users)

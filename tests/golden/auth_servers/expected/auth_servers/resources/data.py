@@ -9,7 +9,9 @@ from .._runtime import (
     RequestOptions,
     SyncResource,
     async_to_raw_response,
+    async_to_streamed_response,
     to_raw_response,
+    to_streamed_response,
 )
 
 _GET_DATA = Operation[None](
@@ -27,6 +29,11 @@ class DataResource(SyncResource):
     def with_raw_response(self) -> DataResourceWithRawResponse:
         """The same methods, returning the raw response (status, headers) with the parsed result."""
         return DataResourceWithRawResponse(self)
+
+    @property
+    def with_streaming_response(self) -> DataResourceWithStreamingResponse:
+        """The same methods, returning as soon as the headers arrive, the body read on demand."""
+        return DataResourceWithStreamingResponse(self)
 
     def get_data(
         self,
@@ -50,6 +57,13 @@ class DataResourceWithRawResponse:
         self.get_data = to_raw_response(resource.get_data)
 
 
+class DataResourceWithStreamingResponse:
+    """``DataResource`` methods that return ``StreamedResponse`` (``with``): the body unread."""
+
+    def __init__(self, resource: DataResource) -> None:
+        self.get_data = to_streamed_response(resource.get_data)
+
+
 class AsyncDataResource(AsyncResource):
     """Operations tagged 'data'."""
 
@@ -57,6 +71,11 @@ class AsyncDataResource(AsyncResource):
     def with_raw_response(self) -> AsyncDataResourceWithRawResponse:
         """The same methods, returning the raw response (status, headers) with the parsed result."""
         return AsyncDataResourceWithRawResponse(self)
+
+    @property
+    def with_streaming_response(self) -> AsyncDataResourceWithStreamingResponse:
+        """The same methods, returning as soon as the headers arrive, the body read on demand."""
+        return AsyncDataResourceWithStreamingResponse(self)
 
     async def get_data(
         self,
@@ -78,3 +97,10 @@ class AsyncDataResourceWithRawResponse:
 
     def __init__(self, resource: AsyncDataResource) -> None:
         self.get_data = async_to_raw_response(resource.get_data)
+
+
+class AsyncDataResourceWithStreamingResponse:
+    """``AsyncDataResource`` methods that return ``AsyncStreamedResponse`` (``async with``): the body unread."""
+
+    def __init__(self, resource: AsyncDataResource) -> None:
+        self.get_data = async_to_streamed_response(resource.get_data)

@@ -9,7 +9,9 @@ from .._runtime import (
     RequestOptions,
     SyncResource,
     async_to_raw_response,
+    async_to_streamed_response,
     to_raw_response,
+    to_streamed_response,
 )
 
 _ME = Operation[None](
@@ -27,6 +29,11 @@ class MeResource(SyncResource):
     def with_raw_response(self) -> MeResourceWithRawResponse:
         """The same methods, returning the raw response (status, headers) with the parsed result."""
         return MeResourceWithRawResponse(self)
+
+    @property
+    def with_streaming_response(self) -> MeResourceWithStreamingResponse:
+        """The same methods, returning as soon as the headers arrive, the body read on demand."""
+        return MeResourceWithStreamingResponse(self)
 
     def me(
         self,
@@ -50,6 +57,13 @@ class MeResourceWithRawResponse:
         self.me = to_raw_response(resource.me)
 
 
+class MeResourceWithStreamingResponse:
+    """``MeResource`` methods that return ``StreamedResponse`` (``with``): the body unread."""
+
+    def __init__(self, resource: MeResource) -> None:
+        self.me = to_streamed_response(resource.me)
+
+
 class AsyncMeResource(AsyncResource):
     """Operations tagged 'me'."""
 
@@ -57,6 +71,11 @@ class AsyncMeResource(AsyncResource):
     def with_raw_response(self) -> AsyncMeResourceWithRawResponse:
         """The same methods, returning the raw response (status, headers) with the parsed result."""
         return AsyncMeResourceWithRawResponse(self)
+
+    @property
+    def with_streaming_response(self) -> AsyncMeResourceWithStreamingResponse:
+        """The same methods, returning as soon as the headers arrive, the body read on demand."""
+        return AsyncMeResourceWithStreamingResponse(self)
 
     async def me(
         self,
@@ -78,3 +97,10 @@ class AsyncMeResourceWithRawResponse:
 
     def __init__(self, resource: AsyncMeResource) -> None:
         self.me = async_to_raw_response(resource.me)
+
+
+class AsyncMeResourceWithStreamingResponse:
+    """``AsyncMeResource`` methods that return ``AsyncStreamedResponse`` (``async with``): the body unread."""
+
+    def __init__(self, resource: AsyncMeResource) -> None:
+        self.me = async_to_streamed_response(resource.me)

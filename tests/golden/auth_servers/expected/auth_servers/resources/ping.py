@@ -9,7 +9,9 @@ from .._runtime import (
     RequestOptions,
     SyncResource,
     async_to_raw_response,
+    async_to_streamed_response,
     to_raw_response,
+    to_streamed_response,
 )
 
 _PING = Operation[None](
@@ -26,6 +28,11 @@ class PingResource(SyncResource):
     def with_raw_response(self) -> PingResourceWithRawResponse:
         """The same methods, returning the raw response (status, headers) with the parsed result."""
         return PingResourceWithRawResponse(self)
+
+    @property
+    def with_streaming_response(self) -> PingResourceWithStreamingResponse:
+        """The same methods, returning as soon as the headers arrive, the body read on demand."""
+        return PingResourceWithStreamingResponse(self)
 
     def ping(
         self,
@@ -57,6 +64,13 @@ class PingResourceWithRawResponse:
         self.ping = to_raw_response(resource.ping)
 
 
+class PingResourceWithStreamingResponse:
+    """``PingResource`` methods that return ``StreamedResponse`` (``with``): the body unread."""
+
+    def __init__(self, resource: PingResource) -> None:
+        self.ping = to_streamed_response(resource.ping)
+
+
 class AsyncPingResource(AsyncResource):
     """Operations tagged 'ping'."""
 
@@ -64,6 +78,11 @@ class AsyncPingResource(AsyncResource):
     def with_raw_response(self) -> AsyncPingResourceWithRawResponse:
         """The same methods, returning the raw response (status, headers) with the parsed result."""
         return AsyncPingResourceWithRawResponse(self)
+
+    @property
+    def with_streaming_response(self) -> AsyncPingResourceWithStreamingResponse:
+        """The same methods, returning as soon as the headers arrive, the body read on demand."""
+        return AsyncPingResourceWithStreamingResponse(self)
 
     async def ping(
         self,
@@ -93,3 +112,10 @@ class AsyncPingResourceWithRawResponse:
 
     def __init__(self, resource: AsyncPingResource) -> None:
         self.ping = async_to_raw_response(resource.ping)
+
+
+class AsyncPingResourceWithStreamingResponse:
+    """``AsyncPingResource`` methods that return ``AsyncStreamedResponse`` (``async with``): the body unread."""
+
+    def __init__(self, resource: AsyncPingResource) -> None:
+        self.ping = async_to_streamed_response(resource.ping)

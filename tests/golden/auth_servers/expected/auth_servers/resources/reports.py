@@ -9,7 +9,9 @@ from .._runtime import (
     RequestOptions,
     SyncResource,
     async_to_raw_response,
+    async_to_streamed_response,
     to_raw_response,
+    to_streamed_response,
 )
 
 _GET_REPORTS = Operation[None](
@@ -27,6 +29,11 @@ class ReportsResource(SyncResource):
     def with_raw_response(self) -> ReportsResourceWithRawResponse:
         """The same methods, returning the raw response (status, headers) with the parsed result."""
         return ReportsResourceWithRawResponse(self)
+
+    @property
+    def with_streaming_response(self) -> ReportsResourceWithStreamingResponse:
+        """The same methods, returning as soon as the headers arrive, the body read on demand."""
+        return ReportsResourceWithStreamingResponse(self)
 
     def get_reports(
         self,
@@ -50,6 +57,13 @@ class ReportsResourceWithRawResponse:
         self.get_reports = to_raw_response(resource.get_reports)
 
 
+class ReportsResourceWithStreamingResponse:
+    """``ReportsResource`` methods that return ``StreamedResponse`` (``with``): the body unread."""
+
+    def __init__(self, resource: ReportsResource) -> None:
+        self.get_reports = to_streamed_response(resource.get_reports)
+
+
 class AsyncReportsResource(AsyncResource):
     """Operations tagged 'reports'."""
 
@@ -57,6 +71,11 @@ class AsyncReportsResource(AsyncResource):
     def with_raw_response(self) -> AsyncReportsResourceWithRawResponse:
         """The same methods, returning the raw response (status, headers) with the parsed result."""
         return AsyncReportsResourceWithRawResponse(self)
+
+    @property
+    def with_streaming_response(self) -> AsyncReportsResourceWithStreamingResponse:
+        """The same methods, returning as soon as the headers arrive, the body read on demand."""
+        return AsyncReportsResourceWithStreamingResponse(self)
 
     async def get_reports(
         self,
@@ -78,3 +97,10 @@ class AsyncReportsResourceWithRawResponse:
 
     def __init__(self, resource: AsyncReportsResource) -> None:
         self.get_reports = async_to_raw_response(resource.get_reports)
+
+
+class AsyncReportsResourceWithStreamingResponse:
+    """``AsyncReportsResource`` methods that return ``AsyncStreamedResponse`` (``async with``): the body unread."""
+
+    def __init__(self, resource: AsyncReportsResource) -> None:
+        self.get_reports = async_to_streamed_response(resource.get_reports)

@@ -11,7 +11,9 @@ from .._runtime import (
     RequestOptions,
     SyncResource,
     async_to_raw_response,
+    async_to_streamed_response,
     to_raw_response,
+    to_streamed_response,
 )
 from ..models.create_token_request import CreateTokenRequest
 from ..models.create_token_response import CreateTokenResponse
@@ -32,6 +34,11 @@ class AuthResource(SyncResource):
     def with_raw_response(self) -> AuthResourceWithRawResponse:
         """The same methods, returning the raw response (status, headers) with the parsed result."""
         return AuthResourceWithRawResponse(self)
+
+    @property
+    def with_streaming_response(self) -> AuthResourceWithStreamingResponse:
+        """The same methods, returning as soon as the headers arrive, the body read on demand."""
+        return AuthResourceWithStreamingResponse(self)
 
     def create_token(
         self,
@@ -62,6 +69,13 @@ class AuthResourceWithRawResponse:
         self.create_token = to_raw_response(resource.create_token)
 
 
+class AuthResourceWithStreamingResponse:
+    """``AuthResource`` methods that return ``StreamedResponse`` (``with``): the body unread."""
+
+    def __init__(self, resource: AuthResource) -> None:
+        self.create_token = to_streamed_response(resource.create_token)
+
+
 class AsyncAuthResource(AsyncResource):
     """Operations tagged 'auth'."""
 
@@ -69,6 +83,11 @@ class AsyncAuthResource(AsyncResource):
     def with_raw_response(self) -> AsyncAuthResourceWithRawResponse:
         """The same methods, returning the raw response (status, headers) with the parsed result."""
         return AsyncAuthResourceWithRawResponse(self)
+
+    @property
+    def with_streaming_response(self) -> AsyncAuthResourceWithStreamingResponse:
+        """The same methods, returning as soon as the headers arrive, the body read on demand."""
+        return AsyncAuthResourceWithStreamingResponse(self)
 
     async def create_token(
         self,
@@ -97,3 +116,10 @@ class AsyncAuthResourceWithRawResponse:
 
     def __init__(self, resource: AsyncAuthResource) -> None:
         self.create_token = async_to_raw_response(resource.create_token)
+
+
+class AsyncAuthResourceWithStreamingResponse:
+    """``AsyncAuthResource`` methods that return ``AsyncStreamedResponse`` (``async with``): the body unread."""
+
+    def __init__(self, resource: AsyncAuthResource) -> None:
+        self.create_token = async_to_streamed_response(resource.create_token)

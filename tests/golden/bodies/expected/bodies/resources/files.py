@@ -9,7 +9,9 @@ from .._runtime import (
     RequestOptions,
     SyncResource,
     async_to_raw_response,
+    async_to_streamed_response,
     to_raw_response,
+    to_streamed_response,
 )
 from ..models.file import File
 from ..models.problem import Problem
@@ -50,6 +52,11 @@ class FilesResource(SyncResource):
     def with_raw_response(self) -> FilesResourceWithRawResponse:
         """The same methods, returning the raw response (status, headers) with the parsed result."""
         return FilesResourceWithRawResponse(self)
+
+    @property
+    def with_streaming_response(self) -> FilesResourceWithStreamingResponse:
+        """The same methods, returning as soon as the headers arrive, the body read on demand."""
+        return FilesResourceWithStreamingResponse(self)
 
     def download_content(
         self,
@@ -145,6 +152,16 @@ class FilesResourceWithRawResponse:
         self.upload_file = to_raw_response(resource.upload_file)
 
 
+class FilesResourceWithStreamingResponse:
+    """``FilesResource`` methods that return ``StreamedResponse`` (``with``): the body unread."""
+
+    def __init__(self, resource: FilesResource) -> None:
+        self.download_content = to_streamed_response(resource.download_content)
+        self.get_summary = to_streamed_response(resource.get_summary)
+        self.replace_content = to_streamed_response(resource.replace_content)
+        self.upload_file = to_streamed_response(resource.upload_file)
+
+
 class AsyncFilesResource(AsyncResource):
     """Operations tagged 'files'."""
 
@@ -152,6 +169,11 @@ class AsyncFilesResource(AsyncResource):
     def with_raw_response(self) -> AsyncFilesResourceWithRawResponse:
         """The same methods, returning the raw response (status, headers) with the parsed result."""
         return AsyncFilesResourceWithRawResponse(self)
+
+    @property
+    def with_streaming_response(self) -> AsyncFilesResourceWithStreamingResponse:
+        """The same methods, returning as soon as the headers arrive, the body read on demand."""
+        return AsyncFilesResourceWithStreamingResponse(self)
 
     async def download_content(
         self,
@@ -245,3 +267,13 @@ class AsyncFilesResourceWithRawResponse:
         self.get_summary = async_to_raw_response(resource.get_summary)
         self.replace_content = async_to_raw_response(resource.replace_content)
         self.upload_file = async_to_raw_response(resource.upload_file)
+
+
+class AsyncFilesResourceWithStreamingResponse:
+    """``AsyncFilesResource`` methods that return ``AsyncStreamedResponse`` (``async with``): the body unread."""
+
+    def __init__(self, resource: AsyncFilesResource) -> None:
+        self.download_content = async_to_streamed_response(resource.download_content)
+        self.get_summary = async_to_streamed_response(resource.get_summary)
+        self.replace_content = async_to_streamed_response(resource.replace_content)
+        self.upload_file = async_to_streamed_response(resource.upload_file)

@@ -11,7 +11,9 @@ from .._runtime import (
     RequestOptions,
     SyncResource,
     async_to_raw_response,
+    async_to_streamed_response,
     to_raw_response,
+    to_streamed_response,
     warn_deprecated,
 )
 from ..models.invites_create_request_item import InvitesCreateRequestItem
@@ -65,6 +67,11 @@ class InvitesResource(SyncResource):
     def with_raw_response(self) -> InvitesResourceWithRawResponse:
         """The same methods, returning the raw response (status, headers) with the parsed result."""
         return InvitesResourceWithRawResponse(self)
+
+    @property
+    def with_streaming_response(self) -> InvitesResourceWithStreamingResponse:
+        """The same methods, returning as soon as the headers arrive, the body read on demand."""
+        return InvitesResourceWithStreamingResponse(self)
 
     def check(
         self,
@@ -206,6 +213,19 @@ class InvitesResourceWithRawResponse:
         self.update = to_raw_response(resource.update)
 
 
+class InvitesResourceWithStreamingResponse:
+    """``InvitesResource`` methods that return ``StreamedResponse`` (``with``): the body unread."""
+
+    def __init__(self, resource: InvitesResource) -> None:
+        self.check = to_streamed_response(resource.check)
+        self.create = to_streamed_response(resource.create)
+        self.delete_invitee = to_streamed_response(resource.delete_invitee)
+        self.download_key = to_streamed_response(resource.download_key)
+        self.list = to_streamed_response(resource.list)
+        self.retrieve = to_streamed_response(resource.retrieve)
+        self.update = to_streamed_response(resource.update)
+
+
 class AsyncInvitesResource(AsyncResource):
     """Operations tagged 'Invites'."""
 
@@ -213,6 +233,11 @@ class AsyncInvitesResource(AsyncResource):
     def with_raw_response(self) -> AsyncInvitesResourceWithRawResponse:
         """The same methods, returning the raw response (status, headers) with the parsed result."""
         return AsyncInvitesResourceWithRawResponse(self)
+
+    @property
+    def with_streaming_response(self) -> AsyncInvitesResourceWithStreamingResponse:
+        """The same methods, returning as soon as the headers arrive, the body read on demand."""
+        return AsyncInvitesResourceWithStreamingResponse(self)
 
     async def check(
         self,
@@ -352,3 +377,16 @@ class AsyncInvitesResourceWithRawResponse:
         self.list = async_to_raw_response(resource.list)
         self.retrieve = async_to_raw_response(resource.retrieve)
         self.update = async_to_raw_response(resource.update)
+
+
+class AsyncInvitesResourceWithStreamingResponse:
+    """``AsyncInvitesResource`` methods that return ``AsyncStreamedResponse`` (``async with``): the body unread."""
+
+    def __init__(self, resource: AsyncInvitesResource) -> None:
+        self.check = async_to_streamed_response(resource.check)
+        self.create = async_to_streamed_response(resource.create)
+        self.delete_invitee = async_to_streamed_response(resource.delete_invitee)
+        self.download_key = async_to_streamed_response(resource.download_key)
+        self.list = async_to_streamed_response(resource.list)
+        self.retrieve = async_to_streamed_response(resource.retrieve)
+        self.update = async_to_streamed_response(resource.update)

@@ -9,7 +9,9 @@ from .._runtime import (
     RequestOptions,
     SyncResource,
     async_to_raw_response,
+    async_to_streamed_response,
     to_raw_response,
+    to_streamed_response,
 )
 from ..models.order import Order
 from ..models.state import State
@@ -28,6 +30,11 @@ class OrdersResource(SyncResource):
     def with_raw_response(self) -> OrdersResourceWithRawResponse:
         """The same methods, returning the raw response (status, headers) with the parsed result."""
         return OrdersResourceWithRawResponse(self)
+
+    @property
+    def with_streaming_response(self) -> OrdersResourceWithStreamingResponse:
+        """The same methods, returning as soon as the headers arrive, the body read on demand."""
+        return OrdersResourceWithStreamingResponse(self)
 
     def list_orders(
         self,
@@ -56,6 +63,13 @@ class OrdersResourceWithRawResponse:
         self.list_orders = to_raw_response(resource.list_orders)
 
 
+class OrdersResourceWithStreamingResponse:
+    """``OrdersResource`` methods that return ``StreamedResponse`` (``with``): the body unread."""
+
+    def __init__(self, resource: OrdersResource) -> None:
+        self.list_orders = to_streamed_response(resource.list_orders)
+
+
 class AsyncOrdersResource(AsyncResource):
     """Operations tagged 'orders'."""
 
@@ -63,6 +77,11 @@ class AsyncOrdersResource(AsyncResource):
     def with_raw_response(self) -> AsyncOrdersResourceWithRawResponse:
         """The same methods, returning the raw response (status, headers) with the parsed result."""
         return AsyncOrdersResourceWithRawResponse(self)
+
+    @property
+    def with_streaming_response(self) -> AsyncOrdersResourceWithStreamingResponse:
+        """The same methods, returning as soon as the headers arrive, the body read on demand."""
+        return AsyncOrdersResourceWithStreamingResponse(self)
 
     async def list_orders(
         self,
@@ -89,3 +108,10 @@ class AsyncOrdersResourceWithRawResponse:
 
     def __init__(self, resource: AsyncOrdersResource) -> None:
         self.list_orders = async_to_raw_response(resource.list_orders)
+
+
+class AsyncOrdersResourceWithStreamingResponse:
+    """``AsyncOrdersResource`` methods that return ``AsyncStreamedResponse`` (``async with``): the body unread."""
+
+    def __init__(self, resource: AsyncOrdersResource) -> None:
+        self.list_orders = async_to_streamed_response(resource.list_orders)

@@ -11,7 +11,9 @@ from .._runtime import (
     RequestOptions,
     SyncResource,
     async_to_raw_response,
+    async_to_streamed_response,
     to_raw_response,
+    to_streamed_response,
 )
 from ..models.invite import Invite
 
@@ -29,6 +31,11 @@ class ItemsResource(SyncResource):
     def with_raw_response(self) -> ItemsResourceWithRawResponse:
         """The same methods, returning the raw response (status, headers) with the parsed result."""
         return ItemsResourceWithRawResponse(self)
+
+    @property
+    def with_streaming_response(self) -> ItemsResourceWithStreamingResponse:
+        """The same methods, returning as soon as the headers arrive, the body read on demand."""
+        return ItemsResourceWithStreamingResponse(self)
 
     def list_items(
         self,
@@ -52,6 +59,13 @@ class ItemsResourceWithRawResponse:
         self.list_items = to_raw_response(resource.list_items)
 
 
+class ItemsResourceWithStreamingResponse:
+    """``ItemsResource`` methods that return ``StreamedResponse`` (``with``): the body unread."""
+
+    def __init__(self, resource: ItemsResource) -> None:
+        self.list_items = to_streamed_response(resource.list_items)
+
+
 class AsyncItemsResource(AsyncResource):
     """Operations tagged 'items'."""
 
@@ -59,6 +73,11 @@ class AsyncItemsResource(AsyncResource):
     def with_raw_response(self) -> AsyncItemsResourceWithRawResponse:
         """The same methods, returning the raw response (status, headers) with the parsed result."""
         return AsyncItemsResourceWithRawResponse(self)
+
+    @property
+    def with_streaming_response(self) -> AsyncItemsResourceWithStreamingResponse:
+        """The same methods, returning as soon as the headers arrive, the body read on demand."""
+        return AsyncItemsResourceWithStreamingResponse(self)
 
     async def list_items(
         self,
@@ -80,3 +99,10 @@ class AsyncItemsResourceWithRawResponse:
 
     def __init__(self, resource: AsyncItemsResource) -> None:
         self.list_items = async_to_raw_response(resource.list_items)
+
+
+class AsyncItemsResourceWithStreamingResponse:
+    """``AsyncItemsResource`` methods that return ``AsyncStreamedResponse`` (``async with``): the body unread."""
+
+    def __init__(self, resource: AsyncItemsResource) -> None:
+        self.list_items = async_to_streamed_response(resource.list_items)

@@ -9,7 +9,9 @@ from .._runtime import (
     RequestOptions,
     SyncResource,
     async_to_raw_response,
+    async_to_streamed_response,
     to_raw_response,
+    to_streamed_response,
 )
 from ..models.get_other_response import GetOtherResponse
 
@@ -27,6 +29,11 @@ class OtherResource(SyncResource):
     def with_raw_response(self) -> OtherResourceWithRawResponse:
         """The same methods, returning the raw response (status, headers) with the parsed result."""
         return OtherResourceWithRawResponse(self)
+
+    @property
+    def with_streaming_response(self) -> OtherResourceWithStreamingResponse:
+        """The same methods, returning as soon as the headers arrive, the body read on demand."""
+        return OtherResourceWithStreamingResponse(self)
 
     def get_other(
         self,
@@ -50,6 +57,13 @@ class OtherResourceWithRawResponse:
         self.get_other = to_raw_response(resource.get_other)
 
 
+class OtherResourceWithStreamingResponse:
+    """``OtherResource`` methods that return ``StreamedResponse`` (``with``): the body unread."""
+
+    def __init__(self, resource: OtherResource) -> None:
+        self.get_other = to_streamed_response(resource.get_other)
+
+
 class AsyncOtherResource(AsyncResource):
     """Operations tagged 'other'."""
 
@@ -57,6 +71,11 @@ class AsyncOtherResource(AsyncResource):
     def with_raw_response(self) -> AsyncOtherResourceWithRawResponse:
         """The same methods, returning the raw response (status, headers) with the parsed result."""
         return AsyncOtherResourceWithRawResponse(self)
+
+    @property
+    def with_streaming_response(self) -> AsyncOtherResourceWithStreamingResponse:
+        """The same methods, returning as soon as the headers arrive, the body read on demand."""
+        return AsyncOtherResourceWithStreamingResponse(self)
 
     async def get_other(
         self,
@@ -78,3 +97,10 @@ class AsyncOtherResourceWithRawResponse:
 
     def __init__(self, resource: AsyncOtherResource) -> None:
         self.get_other = async_to_raw_response(resource.get_other)
+
+
+class AsyncOtherResourceWithStreamingResponse:
+    """``AsyncOtherResource`` methods that return ``AsyncStreamedResponse`` (``async with``): the body unread."""
+
+    def __init__(self, resource: AsyncOtherResource) -> None:
+        self.get_other = async_to_streamed_response(resource.get_other)

@@ -9,7 +9,9 @@ from .._runtime import (
     RequestOptions,
     SyncResource,
     async_to_raw_response,
+    async_to_streamed_response,
     to_raw_response,
+    to_streamed_response,
 )
 from ..models.thing import Thing, ThingParam
 
@@ -27,6 +29,11 @@ class ThingsResource(SyncResource):
     def with_raw_response(self) -> ThingsResourceWithRawResponse:
         """The same methods, returning the raw response (status, headers) with the parsed result."""
         return ThingsResourceWithRawResponse(self)
+
+    @property
+    def with_streaming_response(self) -> ThingsResourceWithStreamingResponse:
+        """The same methods, returning as soon as the headers arrive, the body read on demand."""
+        return ThingsResourceWithStreamingResponse(self)
 
     def create_thing(
         self,
@@ -55,6 +62,13 @@ class ThingsResourceWithRawResponse:
         self.create_thing = to_raw_response(resource.create_thing)
 
 
+class ThingsResourceWithStreamingResponse:
+    """``ThingsResource`` methods that return ``StreamedResponse`` (``with``): the body unread."""
+
+    def __init__(self, resource: ThingsResource) -> None:
+        self.create_thing = to_streamed_response(resource.create_thing)
+
+
 class AsyncThingsResource(AsyncResource):
     """Operations tagged 'things'."""
 
@@ -62,6 +76,11 @@ class AsyncThingsResource(AsyncResource):
     def with_raw_response(self) -> AsyncThingsResourceWithRawResponse:
         """The same methods, returning the raw response (status, headers) with the parsed result."""
         return AsyncThingsResourceWithRawResponse(self)
+
+    @property
+    def with_streaming_response(self) -> AsyncThingsResourceWithStreamingResponse:
+        """The same methods, returning as soon as the headers arrive, the body read on demand."""
+        return AsyncThingsResourceWithStreamingResponse(self)
 
     async def create_thing(
         self,
@@ -88,3 +107,10 @@ class AsyncThingsResourceWithRawResponse:
 
     def __init__(self, resource: AsyncThingsResource) -> None:
         self.create_thing = async_to_raw_response(resource.create_thing)
+
+
+class AsyncThingsResourceWithStreamingResponse:
+    """``AsyncThingsResource`` methods that return ``AsyncStreamedResponse`` (``async with``): the body unread."""
+
+    def __init__(self, resource: AsyncThingsResource) -> None:
+        self.create_thing = async_to_streamed_response(resource.create_thing)

@@ -9,7 +9,9 @@ from .._runtime import (
     RequestOptions,
     SyncResource,
     async_to_raw_response,
+    async_to_streamed_response,
     to_raw_response,
+    to_streamed_response,
 )
 
 _GET_FILE_METADATA = Operation[None](
@@ -31,6 +33,11 @@ class FilesResource(SyncResource):
     def with_raw_response(self) -> FilesResourceWithRawResponse:
         """The same methods, returning the raw response (status, headers) with the parsed result."""
         return FilesResourceWithRawResponse(self)
+
+    @property
+    def with_streaming_response(self) -> FilesResourceWithStreamingResponse:
+        """The same methods, returning as soon as the headers arrive, the body read on demand."""
+        return FilesResourceWithStreamingResponse(self)
 
     def get_file_metadata(
         self,
@@ -79,6 +86,14 @@ class FilesResourceWithRawResponse:
         self.get_file_v2 = to_raw_response(resource.get_file_v2)
 
 
+class FilesResourceWithStreamingResponse:
+    """``FilesResource`` methods that return ``StreamedResponse`` (``with``): the body unread."""
+
+    def __init__(self, resource: FilesResource) -> None:
+        self.get_file_metadata = to_streamed_response(resource.get_file_metadata)
+        self.get_file_v2 = to_streamed_response(resource.get_file_v2)
+
+
 class AsyncFilesResource(AsyncResource):
     """Operations tagged 'files'."""
 
@@ -86,6 +101,11 @@ class AsyncFilesResource(AsyncResource):
     def with_raw_response(self) -> AsyncFilesResourceWithRawResponse:
         """The same methods, returning the raw response (status, headers) with the parsed result."""
         return AsyncFilesResourceWithRawResponse(self)
+
+    @property
+    def with_streaming_response(self) -> AsyncFilesResourceWithStreamingResponse:
+        """The same methods, returning as soon as the headers arrive, the body read on demand."""
+        return AsyncFilesResourceWithStreamingResponse(self)
 
     async def get_file_metadata(
         self,
@@ -132,3 +152,11 @@ class AsyncFilesResourceWithRawResponse:
     def __init__(self, resource: AsyncFilesResource) -> None:
         self.get_file_metadata = async_to_raw_response(resource.get_file_metadata)
         self.get_file_v2 = async_to_raw_response(resource.get_file_v2)
+
+
+class AsyncFilesResourceWithStreamingResponse:
+    """``AsyncFilesResource`` methods that return ``AsyncStreamedResponse`` (``async with``): the body unread."""
+
+    def __init__(self, resource: AsyncFilesResource) -> None:
+        self.get_file_metadata = async_to_streamed_response(resource.get_file_metadata)
+        self.get_file_v2 = async_to_streamed_response(resource.get_file_v2)

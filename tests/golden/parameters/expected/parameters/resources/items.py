@@ -11,7 +11,9 @@ from .._runtime import (
     RequestOptions,
     SyncResource,
     async_to_raw_response,
+    async_to_streamed_response,
     to_raw_response,
+    to_streamed_response,
 )
 
 _DELETE_ITEM = Operation[None](
@@ -40,6 +42,11 @@ class ItemsResource(SyncResource):
     def with_raw_response(self) -> ItemsResourceWithRawResponse:
         """The same methods, returning the raw response (status, headers) with the parsed result."""
         return ItemsResourceWithRawResponse(self)
+
+    @property
+    def with_streaming_response(self) -> ItemsResourceWithStreamingResponse:
+        """The same methods, returning as soon as the headers arrive, the body read on demand."""
+        return ItemsResourceWithStreamingResponse(self)
 
     def delete_item(
         self,
@@ -128,6 +135,15 @@ class ItemsResourceWithRawResponse:
         self.search = to_raw_response(resource.search)
 
 
+class ItemsResourceWithStreamingResponse:
+    """``ItemsResource`` methods that return ``StreamedResponse`` (``with``): the body unread."""
+
+    def __init__(self, resource: ItemsResource) -> None:
+        self.delete_item = to_streamed_response(resource.delete_item)
+        self.get_item = to_streamed_response(resource.get_item)
+        self.search = to_streamed_response(resource.search)
+
+
 class AsyncItemsResource(AsyncResource):
     """Operations tagged 'items'."""
 
@@ -135,6 +151,11 @@ class AsyncItemsResource(AsyncResource):
     def with_raw_response(self) -> AsyncItemsResourceWithRawResponse:
         """The same methods, returning the raw response (status, headers) with the parsed result."""
         return AsyncItemsResourceWithRawResponse(self)
+
+    @property
+    def with_streaming_response(self) -> AsyncItemsResourceWithStreamingResponse:
+        """The same methods, returning as soon as the headers arrive, the body read on demand."""
+        return AsyncItemsResourceWithStreamingResponse(self)
 
     async def delete_item(
         self,
@@ -221,3 +242,12 @@ class AsyncItemsResourceWithRawResponse:
         self.delete_item = async_to_raw_response(resource.delete_item)
         self.get_item = async_to_raw_response(resource.get_item)
         self.search = async_to_raw_response(resource.search)
+
+
+class AsyncItemsResourceWithStreamingResponse:
+    """``AsyncItemsResource`` methods that return ``AsyncStreamedResponse`` (``async with``): the body unread."""
+
+    def __init__(self, resource: AsyncItemsResource) -> None:
+        self.delete_item = async_to_streamed_response(resource.delete_item)
+        self.get_item = async_to_streamed_response(resource.get_item)
+        self.search = async_to_streamed_response(resource.search)

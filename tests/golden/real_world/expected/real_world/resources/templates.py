@@ -11,7 +11,9 @@ from .._runtime import (
     RequestOptions,
     SyncResource,
     async_to_raw_response,
+    async_to_streamed_response,
     to_raw_response,
+    to_streamed_response,
 )
 from ..models.conflict import Conflict
 from ..models.template import Template
@@ -38,6 +40,11 @@ class TemplatesResource(SyncResource):
     def with_raw_response(self) -> TemplatesResourceWithRawResponse:
         """The same methods, returning the raw response (status, headers) with the parsed result."""
         return TemplatesResourceWithRawResponse(self)
+
+    @property
+    def with_streaming_response(self) -> TemplatesResourceWithStreamingResponse:
+        """The same methods, returning as soon as the headers arrive, the body read on demand."""
+        return TemplatesResourceWithStreamingResponse(self)
 
     def list_authors(
         self,
@@ -86,6 +93,14 @@ class TemplatesResourceWithRawResponse:
         self.list_templates = to_raw_response(resource.list_templates)
 
 
+class TemplatesResourceWithStreamingResponse:
+    """``TemplatesResource`` methods that return ``StreamedResponse`` (``with``): the body unread."""
+
+    def __init__(self, resource: TemplatesResource) -> None:
+        self.list_authors = to_streamed_response(resource.list_authors)
+        self.list_templates = to_streamed_response(resource.list_templates)
+
+
 class AsyncTemplatesResource(AsyncResource):
     """Operations tagged 'templates'."""
 
@@ -93,6 +108,11 @@ class AsyncTemplatesResource(AsyncResource):
     def with_raw_response(self) -> AsyncTemplatesResourceWithRawResponse:
         """The same methods, returning the raw response (status, headers) with the parsed result."""
         return AsyncTemplatesResourceWithRawResponse(self)
+
+    @property
+    def with_streaming_response(self) -> AsyncTemplatesResourceWithStreamingResponse:
+        """The same methods, returning as soon as the headers arrive, the body read on demand."""
+        return AsyncTemplatesResourceWithStreamingResponse(self)
 
     async def list_authors(
         self,
@@ -139,3 +159,11 @@ class AsyncTemplatesResourceWithRawResponse:
     def __init__(self, resource: AsyncTemplatesResource) -> None:
         self.list_authors = async_to_raw_response(resource.list_authors)
         self.list_templates = async_to_raw_response(resource.list_templates)
+
+
+class AsyncTemplatesResourceWithStreamingResponse:
+    """``AsyncTemplatesResource`` methods that return ``AsyncStreamedResponse`` (``async with``): the body unread."""
+
+    def __init__(self, resource: AsyncTemplatesResource) -> None:
+        self.list_authors = async_to_streamed_response(resource.list_authors)
+        self.list_templates = async_to_streamed_response(resource.list_templates)

@@ -9,7 +9,9 @@ from .._runtime import (
     RequestOptions,
     SyncResource,
     async_to_raw_response,
+    async_to_streamed_response,
     to_raw_response,
+    to_streamed_response,
 )
 from ..models.list_users_response import ListUsersResponse
 
@@ -27,6 +29,11 @@ class UsersResource(SyncResource):
     def with_raw_response(self) -> UsersResourceWithRawResponse:
         """The same methods, returning the raw response (status, headers) with the parsed result."""
         return UsersResourceWithRawResponse(self)
+
+    @property
+    def with_streaming_response(self) -> UsersResourceWithStreamingResponse:
+        """The same methods, returning as soon as the headers arrive, the body read on demand."""
+        return UsersResourceWithStreamingResponse(self)
 
     def list_users(
         self,
@@ -57,6 +64,13 @@ class UsersResourceWithRawResponse:
         self.list_users = to_raw_response(resource.list_users)
 
 
+class UsersResourceWithStreamingResponse:
+    """``UsersResource`` methods that return ``StreamedResponse`` (``with``): the body unread."""
+
+    def __init__(self, resource: UsersResource) -> None:
+        self.list_users = to_streamed_response(resource.list_users)
+
+
 class AsyncUsersResource(AsyncResource):
     """Operations tagged 'users'."""
 
@@ -64,6 +78,11 @@ class AsyncUsersResource(AsyncResource):
     def with_raw_response(self) -> AsyncUsersResourceWithRawResponse:
         """The same methods, returning the raw response (status, headers) with the parsed result."""
         return AsyncUsersResourceWithRawResponse(self)
+
+    @property
+    def with_streaming_response(self) -> AsyncUsersResourceWithStreamingResponse:
+        """The same methods, returning as soon as the headers arrive, the body read on demand."""
+        return AsyncUsersResourceWithStreamingResponse(self)
 
     async def list_users(
         self,
@@ -92,3 +111,10 @@ class AsyncUsersResourceWithRawResponse:
 
     def __init__(self, resource: AsyncUsersResource) -> None:
         self.list_users = async_to_raw_response(resource.list_users)
+
+
+class AsyncUsersResourceWithStreamingResponse:
+    """``AsyncUsersResource`` methods that return ``AsyncStreamedResponse`` (``async with``): the body unread."""
+
+    def __init__(self, resource: AsyncUsersResource) -> None:
+        self.list_users = async_to_streamed_response(resource.list_users)

@@ -15,7 +15,9 @@ from .._runtime import (
     SyncResource,
     UnsetType,
     async_to_raw_response,
+    async_to_streamed_response,
     to_raw_response,
+    to_streamed_response,
 )
 from ..models.labels import Labels
 from ..models.shape import Shape, ShapeParam
@@ -40,6 +42,11 @@ class ShapesResource(SyncResource):
     def with_raw_response(self) -> ShapesResourceWithRawResponse:
         """The same methods, returning the raw response (status, headers) with the parsed result."""
         return ShapesResourceWithRawResponse(self)
+
+    @property
+    def with_streaming_response(self) -> ShapesResourceWithStreamingResponse:
+        """The same methods, returning as soon as the headers arrive, the body read on demand."""
+        return ShapesResourceWithStreamingResponse(self)
 
     def get_shape(
         self,
@@ -132,6 +139,14 @@ class ShapesResourceWithRawResponse:
         self.put_shape = to_raw_response(resource.put_shape)
 
 
+class ShapesResourceWithStreamingResponse:
+    """``ShapesResource`` methods that return ``StreamedResponse`` (``with``): the body unread."""
+
+    def __init__(self, resource: ShapesResource) -> None:
+        self.get_shape = to_streamed_response(resource.get_shape)
+        self.put_shape = to_streamed_response(resource.put_shape)
+
+
 class AsyncShapesResource(AsyncResource):
     """Operations tagged 'shapes'."""
 
@@ -139,6 +154,11 @@ class AsyncShapesResource(AsyncResource):
     def with_raw_response(self) -> AsyncShapesResourceWithRawResponse:
         """The same methods, returning the raw response (status, headers) with the parsed result."""
         return AsyncShapesResourceWithRawResponse(self)
+
+    @property
+    def with_streaming_response(self) -> AsyncShapesResourceWithStreamingResponse:
+        """The same methods, returning as soon as the headers arrive, the body read on demand."""
+        return AsyncShapesResourceWithStreamingResponse(self)
 
     async def get_shape(
         self,
@@ -229,3 +249,11 @@ class AsyncShapesResourceWithRawResponse:
     def __init__(self, resource: AsyncShapesResource) -> None:
         self.get_shape = async_to_raw_response(resource.get_shape)
         self.put_shape = async_to_raw_response(resource.put_shape)
+
+
+class AsyncShapesResourceWithStreamingResponse:
+    """``AsyncShapesResource`` methods that return ``AsyncStreamedResponse`` (``async with``): the body unread."""
+
+    def __init__(self, resource: AsyncShapesResource) -> None:
+        self.get_shape = async_to_streamed_response(resource.get_shape)
+        self.put_shape = async_to_streamed_response(resource.put_shape)

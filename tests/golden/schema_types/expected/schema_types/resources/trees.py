@@ -9,7 +9,9 @@ from .._runtime import (
     RequestOptions,
     SyncResource,
     async_to_raw_response,
+    async_to_streamed_response,
     to_raw_response,
+    to_streamed_response,
 )
 from ..models.node import Node
 
@@ -27,6 +29,11 @@ class TreesResource(SyncResource):
     def with_raw_response(self) -> TreesResourceWithRawResponse:
         """The same methods, returning the raw response (status, headers) with the parsed result."""
         return TreesResourceWithRawResponse(self)
+
+    @property
+    def with_streaming_response(self) -> TreesResourceWithStreamingResponse:
+        """The same methods, returning as soon as the headers arrive, the body read on demand."""
+        return TreesResourceWithStreamingResponse(self)
 
     def get_tree(
         self,
@@ -50,6 +57,13 @@ class TreesResourceWithRawResponse:
         self.get_tree = to_raw_response(resource.get_tree)
 
 
+class TreesResourceWithStreamingResponse:
+    """``TreesResource`` methods that return ``StreamedResponse`` (``with``): the body unread."""
+
+    def __init__(self, resource: TreesResource) -> None:
+        self.get_tree = to_streamed_response(resource.get_tree)
+
+
 class AsyncTreesResource(AsyncResource):
     """Operations tagged 'trees'."""
 
@@ -57,6 +71,11 @@ class AsyncTreesResource(AsyncResource):
     def with_raw_response(self) -> AsyncTreesResourceWithRawResponse:
         """The same methods, returning the raw response (status, headers) with the parsed result."""
         return AsyncTreesResourceWithRawResponse(self)
+
+    @property
+    def with_streaming_response(self) -> AsyncTreesResourceWithStreamingResponse:
+        """The same methods, returning as soon as the headers arrive, the body read on demand."""
+        return AsyncTreesResourceWithStreamingResponse(self)
 
     async def get_tree(
         self,
@@ -78,3 +97,10 @@ class AsyncTreesResourceWithRawResponse:
 
     def __init__(self, resource: AsyncTreesResource) -> None:
         self.get_tree = async_to_raw_response(resource.get_tree)
+
+
+class AsyncTreesResourceWithStreamingResponse:
+    """``AsyncTreesResource`` methods that return ``AsyncStreamedResponse`` (``async with``): the body unread."""
+
+    def __init__(self, resource: AsyncTreesResource) -> None:
+        self.get_tree = async_to_streamed_response(resource.get_tree)

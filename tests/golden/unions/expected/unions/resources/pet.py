@@ -10,7 +10,9 @@ from .._runtime import (
     RequestOptions,
     SyncResource,
     async_to_raw_response,
+    async_to_streamed_response,
     to_raw_response,
+    to_streamed_response,
 )
 from ..models.cat import Cat
 from ..models.dog import Dog
@@ -29,6 +31,11 @@ class PetResource(SyncResource):
     def with_raw_response(self) -> PetResourceWithRawResponse:
         """The same methods, returning the raw response (status, headers) with the parsed result."""
         return PetResourceWithRawResponse(self)
+
+    @property
+    def with_streaming_response(self) -> PetResourceWithStreamingResponse:
+        """The same methods, returning as soon as the headers arrive, the body read on demand."""
+        return PetResourceWithStreamingResponse(self)
 
     def get_pet(
         self,
@@ -52,6 +59,13 @@ class PetResourceWithRawResponse:
         self.get_pet = to_raw_response(resource.get_pet)
 
 
+class PetResourceWithStreamingResponse:
+    """``PetResource`` methods that return ``StreamedResponse`` (``with``): the body unread."""
+
+    def __init__(self, resource: PetResource) -> None:
+        self.get_pet = to_streamed_response(resource.get_pet)
+
+
 class AsyncPetResource(AsyncResource):
     """Operations tagged 'pet'."""
 
@@ -59,6 +73,11 @@ class AsyncPetResource(AsyncResource):
     def with_raw_response(self) -> AsyncPetResourceWithRawResponse:
         """The same methods, returning the raw response (status, headers) with the parsed result."""
         return AsyncPetResourceWithRawResponse(self)
+
+    @property
+    def with_streaming_response(self) -> AsyncPetResourceWithStreamingResponse:
+        """The same methods, returning as soon as the headers arrive, the body read on demand."""
+        return AsyncPetResourceWithStreamingResponse(self)
 
     async def get_pet(
         self,
@@ -80,3 +99,10 @@ class AsyncPetResourceWithRawResponse:
 
     def __init__(self, resource: AsyncPetResource) -> None:
         self.get_pet = async_to_raw_response(resource.get_pet)
+
+
+class AsyncPetResourceWithStreamingResponse:
+    """``AsyncPetResource`` methods that return ``AsyncStreamedResponse`` (``async with``): the body unread."""
+
+    def __init__(self, resource: AsyncPetResource) -> None:
+        self.get_pet = async_to_streamed_response(resource.get_pet)

@@ -9,7 +9,9 @@ from .._runtime import (
     RequestOptions,
     SyncResource,
     async_to_raw_response,
+    async_to_streamed_response,
     to_raw_response,
+    to_streamed_response,
 )
 from ..models.shelter import Shelter
 
@@ -27,6 +29,11 @@ class PetsResource(SyncResource):
     def with_raw_response(self) -> PetsResourceWithRawResponse:
         """The same methods, returning the raw response (status, headers) with the parsed result."""
         return PetsResourceWithRawResponse(self)
+
+    @property
+    def with_streaming_response(self) -> PetsResourceWithStreamingResponse:
+        """The same methods, returning as soon as the headers arrive, the body read on demand."""
+        return PetsResourceWithStreamingResponse(self)
 
     def list_pets(
         self,
@@ -50,6 +57,13 @@ class PetsResourceWithRawResponse:
         self.list_pets = to_raw_response(resource.list_pets)
 
 
+class PetsResourceWithStreamingResponse:
+    """``PetsResource`` methods that return ``StreamedResponse`` (``with``): the body unread."""
+
+    def __init__(self, resource: PetsResource) -> None:
+        self.list_pets = to_streamed_response(resource.list_pets)
+
+
 class AsyncPetsResource(AsyncResource):
     """Operations tagged 'pets'."""
 
@@ -57,6 +71,11 @@ class AsyncPetsResource(AsyncResource):
     def with_raw_response(self) -> AsyncPetsResourceWithRawResponse:
         """The same methods, returning the raw response (status, headers) with the parsed result."""
         return AsyncPetsResourceWithRawResponse(self)
+
+    @property
+    def with_streaming_response(self) -> AsyncPetsResourceWithStreamingResponse:
+        """The same methods, returning as soon as the headers arrive, the body read on demand."""
+        return AsyncPetsResourceWithStreamingResponse(self)
 
     async def list_pets(
         self,
@@ -78,3 +97,10 @@ class AsyncPetsResourceWithRawResponse:
 
     def __init__(self, resource: AsyncPetsResource) -> None:
         self.list_pets = async_to_raw_response(resource.list_pets)
+
+
+class AsyncPetsResourceWithStreamingResponse:
+    """``AsyncPetsResource`` methods that return ``AsyncStreamedResponse`` (``async with``): the body unread."""
+
+    def __init__(self, resource: AsyncPetsResource) -> None:
+        self.list_pets = async_to_streamed_response(resource.list_pets)

@@ -9,7 +9,9 @@ from .._runtime import (
     RequestOptions,
     SyncResource,
     async_to_raw_response,
+    async_to_streamed_response,
     to_raw_response,
+    to_streamed_response,
 )
 from ..models.tagged import Tagged
 
@@ -27,6 +29,11 @@ class TaggedResource(SyncResource):
     def with_raw_response(self) -> TaggedResourceWithRawResponse:
         """The same methods, returning the raw response (status, headers) with the parsed result."""
         return TaggedResourceWithRawResponse(self)
+
+    @property
+    def with_streaming_response(self) -> TaggedResourceWithStreamingResponse:
+        """The same methods, returning as soon as the headers arrive, the body read on demand."""
+        return TaggedResourceWithStreamingResponse(self)
 
     def get_tagged(
         self,
@@ -50,6 +57,13 @@ class TaggedResourceWithRawResponse:
         self.get_tagged = to_raw_response(resource.get_tagged)
 
 
+class TaggedResourceWithStreamingResponse:
+    """``TaggedResource`` methods that return ``StreamedResponse`` (``with``): the body unread."""
+
+    def __init__(self, resource: TaggedResource) -> None:
+        self.get_tagged = to_streamed_response(resource.get_tagged)
+
+
 class AsyncTaggedResource(AsyncResource):
     """Operations tagged 'tagged'."""
 
@@ -57,6 +71,11 @@ class AsyncTaggedResource(AsyncResource):
     def with_raw_response(self) -> AsyncTaggedResourceWithRawResponse:
         """The same methods, returning the raw response (status, headers) with the parsed result."""
         return AsyncTaggedResourceWithRawResponse(self)
+
+    @property
+    def with_streaming_response(self) -> AsyncTaggedResourceWithStreamingResponse:
+        """The same methods, returning as soon as the headers arrive, the body read on demand."""
+        return AsyncTaggedResourceWithStreamingResponse(self)
 
     async def get_tagged(
         self,
@@ -78,3 +97,10 @@ class AsyncTaggedResourceWithRawResponse:
 
     def __init__(self, resource: AsyncTaggedResource) -> None:
         self.get_tagged = async_to_raw_response(resource.get_tagged)
+
+
+class AsyncTaggedResourceWithStreamingResponse:
+    """``AsyncTaggedResource`` methods that return ``AsyncStreamedResponse`` (``async with``): the body unread."""
+
+    def __init__(self, resource: AsyncTaggedResource) -> None:
+        self.get_tagged = async_to_streamed_response(resource.get_tagged)
