@@ -22,6 +22,9 @@ are checked later by ``normalize`` (which owns every naming rule).
     example: invites.list           # the call the package README shows (resource.method)
     prefer: [post_invites.json]     # whose copy wins when fragments define a component differently
     idempotency_header: Idempotency-Key  # sent with a fresh key on every POST/PATCH, reused on retries
+    sources:                        # what `update` fetches: pages and whole specs, by http(s) URL
+      - https://docs.mariadb.com/cloud/invites.md
+      - {url: https://api.example.com/spec, kind: spec}   # kind: page | spec (default: guessed)
 """
 
 from __future__ import annotations
@@ -32,14 +35,16 @@ import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
 from generator.diagnostics import Diagnostic, Origin
 
-__all__ = ["OperationOverride", "Pagination", "ProviderConfig", "check_folder", "parse_config"]
+__all__ = ["OperationOverride", "Pagination", "ProviderConfig", "Source", "check_folder", "parse_config"]
 
 _TOP_KEYS = (
     "package", "distribution", "client", "env_prefix",
     "resources", "schemas", "properties", "operations", "pagination", "example", "prefer", "idempotency_header",
+    "sources",
 )  # fmt: skip
 # Names used as they are: (pattern, what the message calls a valid one, the rule the hint states).
 _IDENTIFIER_RULE = "letters, digits and '_', not starting with a digit, and not a Python keyword"
@@ -100,6 +105,15 @@ class Pagination:
 
 
 @dataclass(frozen=True, slots=True)
+class Source:
+    """A vendor page or whole spec that ``update`` fetches; ``kind`` "" is guessed from the URL or content."""
+
+    url: str
+    kind: str = ""  # page | spec | ""
+    pointer: str = ""  # where provider.yaml lists it, for messages
+
+
+@dataclass(frozen=True, slots=True)
 class ProviderConfig:
     """Settings of one provider folder, defaults filled in."""
 
@@ -116,6 +130,7 @@ class ProviderConfig:
     example: str | None = None
     prefer: tuple[str, ...] = ()
     idempotency_header: str | None = None
+    sources: tuple[Source, ...] = ()
     origin: Origin = Origin("")
 
 
@@ -219,6 +234,45 @@ def _pagination(data: Mapping[str, Any], origin: Origin, errors: list[Diagnostic
     return Pagination(**{k: v for k, v in found.items() if v is not None})
 
 
+def _http_url(url: object) -> bool:
+    try:
+        parts = urlsplit(url) if isinstance(url, str) else None
+    except ValueError:  # an unclosed [ in the host
+        return False
+    return (
+        parts is not None
+        and parts.scheme in ("http", "https")
+        and bool(parts.hostname)
+        and str(url).isprintable()
+        and " " not in str(url)
+    )
+
+
+def _sources(data: Mapping[str, Any], origin: Origin, errors: list[Diagnostic]) -> tuple[Source, ...]:
+    value = data.get("sources", [])
+    if not isinstance(value, list):
+        errors.append(Diagnostic(origin.child("sources"), f"expected a list of URLs, got {value!r}"))
+        return ()
+    found: list[Source] = []
+    for index, item in enumerate(value):
+        where = origin.child("sources", index)
+        entry = {"url": item} if isinstance(item, str) else item
+        if not isinstance(entry, dict):
+            errors.append(Diagnostic(where, f"expected a URL or {{url: ..., kind: page|spec}}, got {item!r}"))
+            continue
+        _check_keys(entry, ("url", "kind"), where, errors)
+        url, kind = entry.get("url"), entry.get("kind", "")
+        if not _http_url(url):
+            errors.append(Diagnostic(where, f"expected an http(s) URL, got {url!r}"))
+        elif kind not in ("", "page", "spec"):
+            errors.append(Diagnostic(where.child("kind"), f"expected 'page' or 'spec', got {kind!r}"))
+        elif url in [s.url for s in found]:
+            errors.append(Diagnostic(where, f"{url!r} is listed twice"))
+        else:
+            found.append(Source(str(url), kind, where.pointer))
+    return tuple(found)
+
+
 def check_folder(folder: str, origin: Origin) -> list[Diagnostic]:
     """A provider name must be one plain folder name: the package goes to ``<out-dir>/<folder>/``."""
     if _FOLDER.fullmatch(folder):
@@ -297,6 +351,7 @@ def parse_config(folder: str, data: object, origin: Origin) -> tuple[ProviderCon
         example=_string(data, "example", origin, errors),
         prefer=_string_list(data, "prefer", origin, errors),
         idempotency_header=_string(data, "idempotency_header", origin, errors),
+        sources=_sources(data, origin, errors),
         origin=origin,
     )
     return config, errors + _check_names(config, data, origin)
