@@ -25,6 +25,7 @@ from generator.model.history import NameHistory, dump_history
 from generator.model.ir import (
     Client,
     ModelModule,
+    Operation,
     Package,
 )
 from generator.model.models import model_module
@@ -55,14 +56,14 @@ def normalize(merged: Merged, config: ProviderConfig, history: NameHistory | Non
             errors.append(Diagnostic(specs.classes[name].origin, f"classes {seen[module]!r} and {name!r} both map "
                                      f"to models/{module}.py", hint="rename one in provider.yaml 'schemas:'"))  # fmt: skip
         seen[module] = name
-    schemes = schemes_of(document, config.env_prefix, errors, merged)
+    schemes = schemes_of(document, config, errors, merged)
     servers = servers_of(document)
     client = Client(config.client, "Async" + config.client, config.env_prefix, schemes, servers,
                     resources_of(specs, document, config), any(s.is_basic for s in schemes),
                     any(not s.is_basic for s in schemes), server_arguments(servers, schemes, merged, errors),
                     request_id_headers_of(document))  # fmt: skip
     errors += reserved_names(specs, client) + client_name_clashes(config, client)
-    example = _example(client, config, errors)
+    example = _example(client, config, errors, history or NameHistory())
     webhooks, webhook_imports = webhooks_of(specs)
     if errors:
         raise SpecError(errors)
@@ -100,15 +101,19 @@ def package_version(api_version: str) -> str:
     return ".".join(str(int(n)) for n in numbers) or "0"
 
 
-def _example(client: Client, config: ProviderConfig, errors: list[Diagnostic]) -> dict[str, str]:
-    """The call the package README shows: ``example:`` of provider.yaml, or none.
+def _example(
+    client: Client, config: ProviderConfig, errors: list[Diagnostic], history: NameHistory
+) -> dict[str, str]:
+    """The call the package README shows: ``example:`` of provider.yaml, else a derived one.
 
-    It is chosen by the user, not derived from the operations, so that adding an endpoint
-    never rewrites README.md.
+    Derived: among the operations the committed package already had (all of them on a first
+    generation), the first GET without required arguments in (resource, method) order, else the
+    first operation, its arguments as placeholders. So adding an endpoint never rewrites
+    README.md; only removing the one shown does.
     """
     empty = {"example_resource": "", "example_method": "", "example_arguments": ""}
     if config.example is None:
-        return empty
+        return _derived_example(client, history) or empty
     resource, _, method = config.example.partition(".")
     found = [
         op for r in client.resources if r.attribute == resource for op in r.operations if op.name == method
@@ -118,6 +123,29 @@ def _example(client: Client, config: ProviderConfig, errors: list[Diagnostic]) -
         errors.append(Diagnostic(config.origin.child("example"), f"no method {config.example!r}",
                                  hint="one of: " + ", ".join(known[:12])))  # fmt: skip
         return empty
-    arguments = [repr(p.wire) for p in found[0].positional]
-    arguments += [f"{p.name}=..." for p in found[0].keyword + found[0].body_fields if p.default is None]
-    return {"example_resource": resource, "example_method": method, "example_arguments": ", ".join(arguments)}
+    return _call(resource, found[0])
+
+
+def _call(resource: str, op: Operation) -> dict[str, str]:
+    arguments = [repr(p.wire) for p in op.positional]
+    arguments += [f"{p.name}=..." for p in op.keyword + op.body_fields if p.default is None]
+    return {
+        "example_resource": resource,
+        "example_method": op.name,
+        "example_arguments": ", ".join(arguments),
+    }
+
+
+def _derived_example(client: Client, history: NameHistory) -> dict[str, str] | None:
+    every = sorted(
+        ((r.attribute, op.name, op) for r in client.resources for op in r.operations), key=lambda e: e[:2]
+    )
+    known = [entry for entry in every if f"{entry[2].http_method.upper()} {entry[2].path}" in history.methods]
+    pool = known or every
+    plain = [
+        (resource, op) for resource, _, op in pool
+        if op.http_method.upper() == "GET" and not op.positional
+        and all(p.default is not None for p in op.keyword + op.body_fields)
+    ]  # fmt: skip
+    chosen = plain[0] if plain else (pool[0][0], pool[0][2]) if pool else None
+    return _call(*chosen) if chosen else None

@@ -1,0 +1,115 @@
+"""Adding a provider: credential names (derived, or from provider.yaml's credentials:)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from click.testing import CliRunner
+
+from generator.cli import cli
+from tests.conftest import MakeProvider, fragment
+
+
+def _secured(**schemes: dict[str, Any]) -> dict[str, Any]:
+    document = fragment("/pets", operationId="listPets")
+    document["components"] = {"securitySchemes": schemes}
+    document["security"] = [{name: []} for name in schemes]
+    return document
+
+
+API_KEY = {"type": "apiKey", "in": "header", "name": "X-Acme-Key"}
+BASIC = {"type": "http", "scheme": "basic"}
+
+
+def _generate(specs: Path) -> tuple[int, str, str, str]:
+    out = specs.parent / "generated"
+    result = CliRunner().invoke(cli, ["--specs-dir", str(specs), "--out-dir", str(out), "generate"])
+    client = out / "acme" / "acme" / "_client.py"
+    return result.exit_code, result.stderr, client.read_text() if client.exists() else "", str(out)
+
+
+def test_the_environment_variable_does_not_repeat_the_provider(make_provider: MakeProvider) -> None:
+    code, err, client, out = _generate(make_provider({"a.json": _secured(key=API_KEY)}))
+    assert code == 0, err
+    assert "acme_key (or $ACME_KEY): security scheme ``key``" in client and "ACME_ACME_KEY" not in client
+    readme = (Path(out) / "acme" / "README.md").read_text()
+    assert "# Credentials come from arguments or the environment: ACME_KEY." in readme
+
+
+def test_the_prefix_is_kept_when_dropping_it_would_clash(make_provider: MakeProvider) -> None:
+    other = {"type": "apiKey", "in": "header", "name": "Key"}
+    code, err, client, _ = _generate(make_provider({"a.json": _secured(a=API_KEY, b=other)}))
+    assert code == 0, err
+    assert "acme_key (or $ACME_ACME_KEY)" in client and "key (or $ACME_KEY)" in client
+
+
+def test_credentials_in_provider_yaml_name_the_argument_and_the_variable(make_provider: MakeProvider) -> None:
+    settings = (
+        "credentials:\n  key: {argument: api_key, env: ACME_TOKEN}\n"
+        "  login: {argument: [user, secret], env: [ACME_USER, ACME_SECRET]}\n"
+    )
+    specs = make_provider({"a.json": _secured(key=API_KEY, login=BASIC), "provider.yaml": settings})
+    code, err, client, _ = _generate(specs)
+    assert code == 0, err
+    assert "api_key (or $ACME_TOKEN): security scheme ``key``" in client
+    assert "user, secret (or $ACME_USER, $ACME_SECRET): security scheme ``login``" in client
+
+
+def test_bad_credentials_are_errors_naming_provider_yaml(make_provider: MakeProvider) -> None:
+    settings = (
+        "credentials:\n"
+        "  key: {argument: timeout, env: ACME_BASE_URL}\n"
+        "  login: {argument: user}\n"
+        "  nope: {argument: x}\n"
+        "  other: {argument: class, env: lower}\n"
+    )
+    specs = make_provider({"a.json": _secured(key=API_KEY, login=BASIC), "provider.yaml": settings})
+    code, err, _, out = _generate(specs)
+    assert code == 2 and not Path(out).exists()
+    assert err.splitlines() == [
+        "specs/acme/provider.yaml#/credentials/other/argument: argument 'class' is not a valid argument name",
+        "  hint: use letters, digits and '_', starting with a letter, and not a Python keyword",
+        "specs/acme/provider.yaml#/credentials/other/env: env 'lower' is not a valid environment variable name",
+        "  hint: use upper-case letters, digits and '_', not starting with a digit",
+        "2 errors",
+    ]
+    specs.joinpath("acme", "provider.yaml").write_text("\n".join(settings.splitlines()[:4]) + "\n")
+    code, err, _, _ = _generate(specs)
+    assert code == 2 and err.splitlines() == [
+        "specs/acme/provider.yaml#/credentials/key/argument: the client argument 'timeout' of security scheme "
+        "'key' is taken by the client itself",
+        "  hint: choose another name in provider.yaml 'credentials:'",
+        "specs/acme/provider.yaml#/credentials/key/env: the environment variable 'ACME_BASE_URL' of security "
+        "scheme 'key' is taken by the client itself",
+        "  hint: choose another name in provider.yaml 'credentials:'",
+        "specs/acme/provider.yaml#/credentials/login/argument: expected 2 names (like 'username', 'password'), got 1",
+        "specs/acme/provider.yaml#/credentials/nope: no security scheme 'nope'",
+        "  hint: known: 'key', 'login'",
+        "4 errors",
+    ]
+
+
+def _readme_call(out: str) -> str:
+    text = (Path(out) / "acme" / "README.md").read_text()
+    return next(
+        line.strip() for line in text.splitlines() if line.strip().startswith(("result = ", "print(client)"))
+    )
+
+
+def test_the_default_readme_example_calls_a_real_method_and_stays_put(make_provider: MakeProvider) -> None:
+    pets = fragment("/pets/{id}", operationId="getPet", tags=["pets"],
+                    parameters=[{"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}])  # fmt: skip
+    specs = make_provider({"a.json": pets})
+    code, err, _, out = _generate(specs)
+    assert code == 0, err
+    assert _readme_call(out) == "result = client.pets.get_pet('id')"  # no GET without arguments: placeholders
+    make_provider({"b.json": fragment("/zoo", operationId="listZoo", tags=["zoo"])})
+    code, err, _, out = _generate(specs)
+    assert (
+        code == 0 and _readme_call(out) == "result = client.pets.get_pet('id')"
+    )  # a new endpoint: no change
+    (specs / "acme" / "a.json").unlink()
+    make_provider({"c.json": fragment("/animals", operationId="listAnimals", tags=["animals"])})
+    code, err, _, out = _generate(specs)
+    assert code == 0 and _readme_call(out) == "result = client.zoo.list_zoo()"  # the one shown is gone
