@@ -127,7 +127,16 @@ def test_a_whole_page_works_as_a_fragment(tmp_path: Path) -> None:
 
 
 def test_help_everywhere() -> None:
-    for command in ([], ["validate"], ["merge"], ["import-docs"]):
+    for command in (
+        [],
+        ["validate"],
+        ["merge"],
+        ["import-docs"],
+        ["import-spec"],
+        ["update"],
+        ["new"],
+        ["init"],
+    ):
         code, out, _ = _run(*command, "--help")
         assert code == 0 and "Usage:" in out
 

@@ -1,13 +1,18 @@
-"""Adding a provider: credential names (derived, or from provider.yaml's credentials:)."""
+"""Adding a provider: ``new``, credential names (derived, or from provider.yaml's credentials:),
+the default README example."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
 
+import yaml
 from click.testing import CliRunner
 
 from generator.cli import cli
+from generator.diagnostics import Origin
+from generator.spec.config import TOP_KEYS, parse_config
+from generator.spec.starter import KEY_LINES, provider_yaml
 from tests.conftest import MakeProvider, fragment
 
 
@@ -113,3 +118,43 @@ def test_the_default_readme_example_calls_a_real_method_and_stays_put(make_provi
     make_provider({"c.json": fragment("/animals", operationId="listAnimals", tags=["animals"])})
     code, err, _, out = _generate(specs)
     assert code == 0 and _readme_call(out) == "result = client.zoo.list_zoo()"  # the one shown is gone
+
+
+def test_the_starter_provider_yaml_lists_every_key_and_each_is_valid_uncommented() -> None:
+    config, _ = parse_config("acme", None, Origin("specs/acme/provider.yaml"))
+    text = provider_yaml(config)
+    assert set(KEY_LINES) == set(TOP_KEYS)
+    for key in TOP_KEYS:
+        assert f"\n# {key}:" in text, key
+    uncommented = "\n".join(line[2:] for line in text.splitlines()[3:])
+    data = yaml.safe_load(uncommented)
+    assert list(data) == list(TOP_KEYS)
+    parsed, problems = parse_config("acme", data, Origin("specs/acme/provider.yaml"))
+    assert problems == [] and parsed.env_prefix == "ACME" and len(parsed.sources) == 2
+
+
+def test_new_creates_the_folder_and_refuses_what_exists(tmp_path: Path) -> None:
+    specs = tmp_path / "specs"
+
+    def run(*args: str) -> tuple[int, str, str]:
+        result = CliRunner().invoke(cli, ["--specs-dir", str(specs), *args])
+        return result.exit_code, result.stdout, result.stderr
+
+    code, out, err = run("new", "acme")
+    assert (code, err) == (0, "") and out.splitlines()[0] == f"created: {specs.as_posix()}/acme/provider.yaml"
+    assert "import-docs PAGE -p acme" in out
+    text = (specs / "acme" / "provider.yaml").read_text()
+    assert "# env_prefix: ACME  #" in text and "# client: Acme  #" in text
+    code, out, err = run("init", "acme")
+    assert code == 2 and err.startswith(f"{specs.as_posix()}/acme#: already exists")
+    code, _, err = run("new", "../evil")
+    assert code == 2 and "provider name '../evil' is not a plain folder name" in err
+    code, _, err = run("new", "shop", "--source", "ftp://x/spec.json")
+    assert (
+        code == 2 and "shop/provider.yaml#/sources/0: expected an http(s) URL, got 'ftp://x/spec.json'" in err
+    )
+    assert sorted(p.name for p in specs.iterdir()) == ["acme"]
+    code, out, _ = run("new", "shop", "--source", "https://shop.dev/openapi.json")
+    assert code == 0 and "python -m generator update" in out
+    assert "\nsources:  #" in (specs / "shop" / "provider.yaml").read_text()
+    assert "  - https://shop.dev/openapi.json\n" in (specs / "shop" / "provider.yaml").read_text()

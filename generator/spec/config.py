@@ -55,10 +55,11 @@ __all__ = [
 ]
 
 _TOP_KEYS = (
-    "package", "distribution", "client", "env_prefix",
+    "package", "distribution", "client", "env_prefix", "credentials",
     "resources", "schemas", "properties", "operations", "pagination", "example", "prefer", "idempotency_header",
-    "credentials", "sources",
+    "sources",
 )  # fmt: skip
+TOP_KEYS = _TOP_KEYS  # the keys of provider.yaml, in the order the starter file (``new``) lists them
 # Modules a generated package must not be named after: importing it would hide them.
 _SHADOWED = frozenset(sys.stdlib_module_names) | {
     "httpx",
