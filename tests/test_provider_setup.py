@@ -3,6 +3,7 @@ the default README example."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -117,7 +118,14 @@ def test_the_default_readme_example_calls_a_real_method_and_stays_put(make_provi
     (specs / "acme" / "a.json").unlink()
     make_provider({"c.json": fragment("/animals", operationId="listAnimals", tags=["animals"])})
     code, err, _, out = _generate(specs)
-    assert code == 0 and _readme_call(out) == "result = client.zoo.list_zoo()"  # the one shown is gone
+    assert (
+        code == 0 and _readme_call(out) == "result = client.animals.list_animals()"
+    )  # the one shown is gone
+    assert json.loads((Path(out) / "acme" / "names.json").read_text())["example"] == "GET /animals"
+    make_provider({"d.json": fragment("/aardvarks", operationId="listAardvarks", tags=["aardvarks"])})
+    for _ in range(2):  # stays put, and a regeneration is a fixed point (check passes)
+        code, err, _, out = _generate(specs)
+        assert code == 0 and _readme_call(out) == "result = client.animals.list_animals()"
 
 
 def test_the_starter_provider_yaml_lists_every_key_and_each_is_valid_uncommented() -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import replace
 
 from generator.diagnostics import Diagnostic, SpecError
 from generator.model.clashes import (
@@ -63,7 +64,7 @@ def normalize(merged: Merged, config: ProviderConfig, history: NameHistory | Non
                     any(not s.is_basic for s in schemes), server_arguments(servers, schemes, merged, errors),
                     request_id_headers_of(document))  # fmt: skip
     errors += reserved_names(specs, client) + client_name_clashes(config, client)
-    example = _example(client, config, errors, history or NameHistory())
+    example, shown = _example(client, config, errors, history or NameHistory())
     webhooks, webhook_imports = webhooks_of(specs)
     if errors:
         raise SpecError(errors)
@@ -75,7 +76,7 @@ def normalize(merged: Merged, config: ProviderConfig, history: NameHistory | Non
         description=spec_text(info.get("description")), client=client, model_modules=tuple(modules),
         exports=_exports(modules), top_exports=tuple(e for e in _exports(modules) if e[0] not in top_level_names(client)),
         openapi_json=dump_json(document), **example, webhooks=webhooks, webhook_imports=webhook_imports,
-        warnings=specs.warnings, names_json=dump_history(specs.names),
+        warnings=specs.warnings, names_json=dump_history(replace(specs.names, example=shown)),
     )  # fmt: skip
 
 
@@ -103,17 +104,27 @@ def package_version(api_version: str) -> str:
 
 def _example(
     client: Client, config: ProviderConfig, errors: list[Diagnostic], history: NameHistory
-) -> dict[str, str]:
-    """The call the package README shows: ``example:`` of provider.yaml, else a derived one.
+) -> tuple[dict[str, str], str]:
+    """The call the package README shows: ``example:`` of provider.yaml, else a derived one; and
+    the derived one's route, which names.json records.
 
-    Derived: among the operations the committed package already had (all of them on a first
-    generation), the first GET without required arguments in (resource, method) order, else the
-    first operation, its arguments as placeholders. So adding an endpoint never rewrites
-    README.md; only removing the one shown does.
+    Derived: the one names.json recorded while it exists, so that adding an endpoint never
+    rewrites README.md; else the first GET without required arguments in (resource, method)
+    order, else the first operation, its arguments as placeholders.
     """
     empty = {"example_resource": "", "example_method": "", "example_arguments": ""}
     if config.example is None:
-        return _derived_example(client, history) or empty
+        every = sorted(
+            ((r.attribute, op) for r in client.resources for op in r.operations),
+            key=lambda e: (e[0], e[1].name),
+        )
+        recorded = [(r, op) for r, op in every if _route(op) == history.example]
+        plain = [(r, op) for r, op in every if op.http_method == "GET" and not op.positional
+                 and all(p.default is not None for p in op.keyword + op.body_fields)]  # fmt: skip
+        candidates = recorded or plain or every
+        if not candidates:
+            return empty, ""
+        return _call(*candidates[0]), _route(candidates[0][1])
     resource, _, method = config.example.partition(".")
     found = [
         op for r in client.resources if r.attribute == resource for op in r.operations if op.name == method
@@ -122,8 +133,12 @@ def _example(
         known = sorted(f"{r.attribute}.{op.name}" for r in client.resources for op in r.operations)
         errors.append(Diagnostic(config.origin.child("example"), f"no method {config.example!r}",
                                  hint="one of: " + ", ".join(known[:12])))  # fmt: skip
-        return empty
-    return _call(resource, found[0])
+        return empty, ""
+    return _call(resource, found[0]), ""
+
+
+def _route(op: Operation) -> str:
+    return f"{op.http_method} {op.path}"
 
 
 def _call(resource: str, op: Operation) -> dict[str, str]:
@@ -134,18 +149,3 @@ def _call(resource: str, op: Operation) -> dict[str, str]:
         "example_method": op.name,
         "example_arguments": ", ".join(arguments),
     }
-
-
-def _derived_example(client: Client, history: NameHistory) -> dict[str, str] | None:
-    every = sorted(
-        ((r.attribute, op.name, op) for r in client.resources for op in r.operations), key=lambda e: e[:2]
-    )
-    known = [entry for entry in every if f"{entry[2].http_method.upper()} {entry[2].path}" in history.methods]
-    pool = known or every
-    plain = [
-        (resource, op) for resource, _, op in pool
-        if op.http_method.upper() == "GET" and not op.positional
-        and all(p.default is not None for p in op.keyword + op.body_fields)
-    ]  # fmt: skip
-    chosen = plain[0] if plain else (pool[0][0], pool[0][2]) if pool else None
-    return _call(*chosen) if chosen else None
