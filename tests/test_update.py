@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import socket
 import threading
+import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -24,6 +25,7 @@ class _Site:
     def __init__(self) -> None:
         self.routes: dict[str, tuple[int, str, str]] = {}
         self.seen: list[tuple[str, str]] = []  # (path, If-None-Match)
+        self.since: list[str] = []  # If-Modified-Since of each request
 
 
 @pytest.fixture
@@ -35,8 +37,12 @@ def site(monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[_Site, str]]:
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:  # noqa: N802 - the http.server API
             state.seen.append((self.path, self.headers.get("If-None-Match", "")))
+            state.since.append(self.headers.get("If-Modified-Since", ""))
             status, body, etag = state.routes.get(self.path, (404, "not found", ""))
-            if etag and self.headers.get("If-None-Match") == etag:
+            if body == "sleep":
+                time.sleep(3)
+            modified = etag.startswith("date:") and self.headers.get("If-Modified-Since") == etag[5:]
+            if modified or etag and self.headers.get("If-None-Match") == etag:
                 self.send_response(304)
                 self.end_headers()
                 return
@@ -44,7 +50,9 @@ def site(monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[_Site, str]]:
             self.send_response(status)
             self.send_header("Content-Length", str(len(data)))
             self.send_header("Content-Type", "text/plain")
-            if etag:
+            if etag.startswith("date:"):
+                self.send_header("Last-Modified", etag[5:])
+            elif etag:
                 self.send_header("ETag", etag)
             self.end_headers()
             self.wfile.write(data)
@@ -52,7 +60,11 @@ def site(monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[_Site, str]]:
         def log_message(self, *args: Any) -> None:
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    class Server(ThreadingHTTPServer):
+        def handle_error(self, request: Any, client_address: Any) -> None:
+            pass  # the client gave up on a slow answer: a broken pipe here is expected
+
+    server = Server(("127.0.0.1", 0), Handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield state, f"http://127.0.0.1:{server.server_address[1]}"
@@ -173,3 +185,27 @@ def test_a_provider_without_sources(tmp_path: Path) -> None:
     assert _update(tmp_path)[:2] == (0, "nothing to update: no provider.yaml lists sources:\n")
     code, _, err = _update(tmp_path, "-p", "acme")
     assert code == 2 and err.startswith("specs/acme/provider.yaml#: no 'sources:' to update from")
+
+
+def test_last_modified_is_sent_back_and_a_slow_source_times_out(
+    tmp_path: Path, site: tuple[_Site, str]
+) -> None:
+    state, base = site
+    folder = _setup(tmp_path, f"{base}/spec.yaml")
+    date = "Wed, 02 Dec 2026 10:00:00 GMT"
+    state.routes["/spec.yaml"] = (200, _spec("GET /pets"), f"date:{date}")
+    assert _update(tmp_path)[0] == 0
+    assert (
+        json.loads((folder / ".imported.json").read_text())["sources"][f"{base}/spec.yaml"]["last_modified"]
+        == date
+    )
+    code, out, _ = _update(tmp_path)
+    assert code == 0 and out == f"{folder.as_posix()} from {base}/spec.yaml: not modified\n"
+    assert state.since[-1] == date
+    state.routes["/spec.yaml"] = (200, "sleep", "")
+    (folder / "get_pets.json").unlink()  # a fragment gone: the request is not conditional
+    code, out, err = _update(tmp_path, "--timeout", "0.5")
+    assert code == 2 and err.startswith(
+        f"specs/acme/provider.yaml#/sources/0: cannot fetch {base}/spec.yaml: timed out after 0.5 s"
+    )
+    assert state.since[-1] == ""
