@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
 PRISM := tests/prism/node_modules/.installed
 
-.PHONY: generate check test test-big test-corpus test-fast fuzz bench clean
+.PHONY: generate update check test test-big test-corpus test-fast fuzz bench clean
 
 $(INSTALLED): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -19,6 +19,11 @@ $(PRISM): tests/prism/package.json tests/prism/package-lock.json
 
 generate: $(INSTALLED)
 	$(PY) -m generator generate
+
+# Fetch the sources: of every provider.yaml and import them in sync mode; `make update generate`
+# is the whole refresh (README.md, Refreshing fragments).
+update: $(INSTALLED)
+	$(PY) -m generator update
 
 check: $(INSTALLED)
 	$(PY) -m generator check

@@ -434,7 +434,8 @@ REJECTED: dict[str, tuple[Any, list[str]]] = {
             "token": {"type": "http", "scheme": "bearer"}, "other": {"type": "http", "scheme": "bearer"},
             "key": {"type": "apiKey", "in": "header", "name": "X-Token"}}}},
         ["specs/acme/a.json#/components/securitySchemes/token: security schemes 'key' and 'token' both take the "
-         "client argument 'token'\n  hint: rename one of the security schemes"],
+         "client argument 'token'\n  hint: rename one of the security schemes, or name them in provider.yaml "
+         "'credentials:'"],
     ),  # fmt: skip
     "two server variables, one client argument": (
         {**_server_variables(["a-b"]), "servers": [{"url": "https://{a-b}.{a_b}.test",

@@ -20,7 +20,7 @@ def _split_and_merge(document: dict[str, object], tmp_path: Path) -> tuple[list[
         cli, ["--specs-dir", str(tmp_path / "specs"), "import-spec", str(whole), "-p", "p"]
     )
     assert result.exit_code == 0, result.output
-    names = sorted(p.name for p in (tmp_path / "specs" / "p").iterdir())
+    names = sorted(p.name for p in (tmp_path / "specs" / "p").iterdir() if p.name != ".imported.json")
     return names, load_valid_spec(tmp_path / "specs", "p").merged.document
 
 

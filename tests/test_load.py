@@ -158,8 +158,8 @@ def test_bad_provider_yaml(make_provider: MakeProvider) -> None:
     assert _messages(error) == [
         "specs/acme/provider.yaml#/client: expected a non-empty string, got 3",
         "specs/acme/provider.yaml#/flavour: unknown key 'flavour'\n  hint: known keys: package, distribution, "
-        "client, env_prefix, resources, schemas, properties, operations, pagination, example, prefer, "
-        "idempotency_header",
+        "client, env_prefix, credentials, resources, schemas, properties, operations, pagination, example, "
+        "prefer, idempotency_header, sources",
         "specs/acme/provider.yaml#/operations/getA/nmae: unknown key 'nmae'\n  hint: known keys: name, resource",
         "specs/acme/provider.yaml#/pagination: missing 'page_param', 'has_next'",
     ]

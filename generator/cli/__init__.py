@@ -6,7 +6,7 @@ shares (exit codes are listed there); each other module adds its commands to the
 
 from __future__ import annotations
 
-from generator.cli import build, imports, review
+from generator.cli import build, imports, new, review, update
 from generator.cli.common import cli, main
 
-__all__ = ["build", "cli", "imports", "main", "review"]
+__all__ = ["build", "cli", "imports", "main", "new", "review", "update"]

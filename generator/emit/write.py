@@ -21,7 +21,7 @@ import difflib
 import os
 import shutil
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,6 +33,7 @@ __all__ = [
     "diff_tree",
     "read_tree",
     "refuse_links",
+    "sync_files",
     "write_file",
     "write_files",
     "write_tree",
@@ -70,6 +71,38 @@ def write_files(folder: Path, files: Mapping[str, str]) -> list[str]:
     """Write ``{relative name: text}`` below ``folder``; return the names that changed, sorted."""
     refuse_links(folder)
     return sorted(name for name in sorted(files) if write_file(folder / name, files[name]))
+
+
+def sync_files(folder: Path, files: Mapping[str, str], removed: Sequence[str] = ()) -> list[str]:
+    """Write ``files`` below ``folder`` and delete ``removed``, all or nothing as far as the file
+    system allows: every changed file is staged as a temporary file first (an error removes them
+    all and leaves the folder as it was), then renamed into place, then ``removed`` are deleted.
+    Returns the names written, sorted."""
+    refuse_links(folder, *(folder / name for name in [*files, *removed]))
+    _check_paths(folder, {name: "" for name in [*files, *removed]})
+    changed = [
+        n
+        for n in sorted(files)
+        if not (folder / n).is_file() or (folder / n).read_bytes() != files[n].encode()
+    ]
+    staged: list[tuple[Path, Path]] = []
+    try:
+        for name in changed:
+            target = folder / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            handle, staging = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+            staged.append((Path(staging), target))
+            with os.fdopen(handle, "wb") as stream:
+                stream.write(files[name].encode("utf-8"))
+    except BaseException:
+        for staged_path, _ in staged:
+            staged_path.unlink(missing_ok=True)
+        raise
+    for staged_path, target in staged:
+        os.replace(staged_path, target)
+    for name in sorted(removed):
+        (folder / name).unlink(missing_ok=True)
+    return changed
 
 
 IGNORED = ("__pycache__", ".pytest_cache", ".mypy_cache", "build", "dist")

@@ -4,7 +4,7 @@
 import re
 from typing import Any
 
-from generator.diagnostics import Diagnostic, join_pointer
+from generator.diagnostics import Diagnostic, Origin, join_pointer
 from generator.model.collect import spec_text
 from generator.model.ir import (
     Scheme,
@@ -12,7 +12,8 @@ from generator.model.ir import (
     ServerArgument,
     ServerVariable,
 )
-from generator.model.names import snake, words
+from generator.model.names import env_var, snake, words
+from generator.spec.config import CredentialNames, ProviderConfig
 from generator.spec.merge import Merged
 from generator.spec.views import follow
 
@@ -32,7 +33,7 @@ def _preferred_arguments(name: str, scheme: dict[str, Any]) -> tuple[str, ...]:
 
 
 def schemes_of(
-    document: dict[str, Any], env_prefix: str, errors: list[Diagnostic], merged: Merged
+    document: dict[str, Any], config: ProviderConfig, errors: list[Diagnostic], merged: Merged
 ) -> tuple[Scheme, ...]:
     declared = (document.get("components") or {}).get("securitySchemes") or {}
     preferred = {
@@ -42,7 +43,13 @@ def schemes_of(
     for arguments in preferred.values():
         for argument in arguments:
             counts[argument] = counts.get(argument, 0) + 1
+    errors += [Diagnostic(config.origin.child("credentials", name), f"no security scheme {name!r}",
+                          hint="known: " + (", ".join(map(repr, preferred)) or "none"))
+               for name in sorted(config.credentials) if name not in preferred]  # fmt: skip
     schemes = []
+    full = frozenset(
+        f"{config.env_prefix}_{a.upper()}" for arguments in preferred.values() for a in arguments
+    )
     for name, arguments in preferred.items():
         scheme = declared[name]
         kind = {"apiKey": "apiKey", "http": "basic" if str(scheme.get("scheme", "")).lower() == "basic" else "bearer"}.get(
@@ -55,25 +62,62 @@ def schemes_of(
                 f"{snake(name)}_{a}" if len(arguments) > 1 else snake(name, _CLIENT_ARGUMENTS)
                 for a in arguments
             )
-        env = tuple(f"{env_prefix}_{a.upper()}" for a in arguments)
+        names = config.credentials.get(name, CredentialNames())
+        where = config.origin.child("credentials", name)
+        arguments = _given(names.arguments, arguments, where.child("argument"), errors)
+        env = _given(
+            names.env,
+            tuple(env_var(config.env_prefix, a, full) for a in arguments),
+            where.child("env"),
+            errors,
+        )
         schemes.append(Scheme(name, kind, str(scheme.get("in", "header")), str(scheme.get("name", "")),
                               arguments, env, spec_text(scheme.get("description")), kind == "basic"))  # fmt: skip
-    errors += _argument_clashes(schemes, merged)
+    errors += _argument_clashes(schemes, merged, config)
     return tuple(schemes)
 
 
-def _argument_clashes(schemes: list[Scheme], merged: Merged) -> list[Diagnostic]:
-    """Two schemes whose credentials would be one client argument (the fallback names clash too)."""
-    found = []
-    owners: dict[str, str] = {}
+def _given(
+    names: tuple[str, ...], derived: tuple[str, ...], where: Origin, errors: list[Diagnostic]
+) -> tuple[str, ...]:
+    """The names provider.yaml gives instead of the derived ones, when it gives as many."""
+    if not names:
+        return derived
+    if len(names) != len(derived):
+        errors.append(Diagnostic(where, f"expected {len(derived)} name{'s' if len(derived) > 1 else ''} "
+                                 f"(like {', '.join(map(repr, derived))}), got {len(names)}"))  # fmt: skip
+        return derived
+    return names
+
+
+def _argument_clashes(schemes: list[Scheme], merged: Merged, config: ProviderConfig) -> list[Diagnostic]:
+    """Two schemes whose credentials would be one client argument or environment variable (the
+    fallback names clash too), or a name provider.yaml gives that the client already uses."""
+    found: list[Diagnostic] = []
+    owners: dict[tuple[str, str], str] = {}
     for scheme in schemes:
+        given = config.credentials.get(scheme.name, CredentialNames())
         where = merged.origin_of(join_pointer("components", "securitySchemes", scheme.name))
-        for argument in scheme.arguments:
-            first = owners.setdefault(argument, scheme.name)
-            if first != scheme.name:
-                found.append(Diagnostic(where, f"security schemes {first!r} and {scheme.name!r} both take the "
-                                        f"client argument {argument!r}", hint="rename one of the security schemes"))  # fmt: skip
+        checks = (("argument", "client argument", scheme.arguments, given.arguments, _CLIENT_ARGUMENTS),
+                  ("env", "environment variable", scheme.env_vars, given.env, {config.env_prefix + "_BASE_URL"}))  # fmt: skip
+        for key, what, names, chosen, reserved in checks:
+            origin = config.origin.child("credentials", scheme.name, key) if chosen else where
+            hint = "rename one in provider.yaml 'credentials:'" if chosen else _RENAME
+            before = len(found)
+            for name in names:
+                first = owners.setdefault((key, name), scheme.name)
+                if name in reserved:
+                    found.append(Diagnostic(origin, f"the {what} {name!r} of security scheme {scheme.name!r} is "
+                                            "taken by the client itself", hint="choose another name in provider.yaml 'credentials:'"))  # fmt: skip
+                elif first != scheme.name:
+                    found.append(Diagnostic(origin, f"security schemes {first!r} and {scheme.name!r} both take the "
+                                            f"{what} {name!r}", hint=hint))  # fmt: skip
+            if len(found) > before and not given.env:
+                break  # the environment variables of clashing arguments clash too: said once
     return found
+
+
+_RENAME = "rename one of the security schemes, or name them in provider.yaml 'credentials:'"
 
 
 def servers_of(document: dict[str, Any]) -> tuple[Server, ...]:

@@ -4,8 +4,9 @@ Generated names are an API. When a new schema or property collides with one that
 name, the established name stays and the newcomer gets the qualified one (docs/naming.md). What
 is established is what the committed package says: ``names.json`` records the class of every
 component schema, the class of every inline schema by its JSON pointer, the method of every
-operation, and the attribute of every property whose wire name holds a symbol that a
-plain snake_case name drops (``@type``, ``DateCreated<``). It is written with the package, so a
+operation, the attribute of every property whose wire name holds a symbol that a
+plain snake_case name drops (``@type``, ``DateCreated<``), and the operation the package README
+shows when provider.yaml has no ``example:``. It is written with the package, so a
 pull request shows every name that appears or changes, and ``check`` regenerates against it.
 A missing file means no history (a first generation); the rules alone decide then.
 """
@@ -31,11 +32,14 @@ class NameHistory:
     properties: Mapping[str, Mapping[str, str]] = field(default_factory=dict)  # class -> wire -> attribute
     inline: Mapping[str, str] = field(default_factory=dict)  # JSON pointer of an inline schema -> class
     methods: Mapping[str, str] = field(default_factory=dict)  # "GET /path" -> "resource.method"
+    example: str = ""  # "GET /path" of the README example when provider.yaml does not choose one
 
 
 def dump_history(history: NameHistory) -> str:
     data = {"schemas": dict(history.schemas), "inline": dict(history.inline), "methods": dict(history.methods),
             "properties": {k: dict(v) for k, v in history.properties.items()}}  # fmt: skip
+    if history.example:
+        data["example"] = history.example
     return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
@@ -75,4 +79,7 @@ def read_history(package_dir: Path, shown: str) -> NameHistory:
         raise SpecError([Diagnostic(Origin(f"{shown}/{HISTORY_FILE}"), f"the names file {problem}",
                                     hint="restore it from version control, or delete it to derive every name anew")])  # fmt: skip
     kept = {k: v for k, v in (properties or {}).items() if v is not None}
-    return NameHistory(schemas or {}, kept, inline or {}, methods or {})
+    example = data.get("example", "") if isinstance(data, dict) else ""
+    return NameHistory(
+        schemas or {}, kept, inline or {}, methods or {}, example if isinstance(example, str) else ""
+    )

@@ -126,6 +126,17 @@ def snake(name: str, taken: frozenset[str] = frozenset()) -> str:
     return safe_identifier("n_" + result if result[0].isdigit() else result, taken)
 
 
+def env_var(prefix: str, argument: str, taken: frozenset[str] = frozenset()) -> str:
+    """The environment variable of a client argument: ``ACME`` + ``api_key`` -> ``ACME_API_KEY``;
+    an argument that already starts with the prefix does not repeat it (``acme_key`` ->
+    ``ACME_KEY``, not ``ACME_ACME_KEY``), unless that name is ``taken`` (another argument's
+    variable, or the base URL's)."""
+    upper = argument.upper()
+    if upper.startswith(prefix + "_") and upper not in taken and upper != prefix + "_BASE_URL":
+        return upper
+    return f"{prefix}_{upper}"
+
+
 def pascal(name: str) -> str:
     """``invite_status`` -> ``InviteStatus``; the result is a safe identifier."""
     result = "".join(w[:1].upper() + w[1:] for w in words(name)) or "Empty"

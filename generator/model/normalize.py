@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import replace
 
 from generator.diagnostics import Diagnostic, SpecError
 from generator.model.clashes import (
@@ -25,6 +26,7 @@ from generator.model.history import NameHistory, dump_history
 from generator.model.ir import (
     Client,
     ModelModule,
+    Operation,
     Package,
 )
 from generator.model.models import model_module
@@ -55,14 +57,14 @@ def normalize(merged: Merged, config: ProviderConfig, history: NameHistory | Non
             errors.append(Diagnostic(specs.classes[name].origin, f"classes {seen[module]!r} and {name!r} both map "
                                      f"to models/{module}.py", hint="rename one in provider.yaml 'schemas:'"))  # fmt: skip
         seen[module] = name
-    schemes = schemes_of(document, config.env_prefix, errors, merged)
+    schemes = schemes_of(document, config, errors, merged)
     servers = servers_of(document)
     client = Client(config.client, "Async" + config.client, config.env_prefix, schemes, servers,
                     resources_of(specs, document, config), any(s.is_basic for s in schemes),
                     any(not s.is_basic for s in schemes), server_arguments(servers, schemes, merged, errors),
                     request_id_headers_of(document))  # fmt: skip
     errors += reserved_names(specs, client) + client_name_clashes(config, client)
-    example = _example(client, config, errors)
+    example, shown = _example(client, config, errors, history or NameHistory())
     webhooks, webhook_imports = webhooks_of(specs)
     if errors:
         raise SpecError(errors)
@@ -74,7 +76,7 @@ def normalize(merged: Merged, config: ProviderConfig, history: NameHistory | Non
         description=spec_text(info.get("description")), client=client, model_modules=tuple(modules),
         exports=_exports(modules), top_exports=tuple(e for e in _exports(modules) if e[0] not in top_level_names(client)),
         openapi_json=dump_json(document), **example, webhooks=webhooks, webhook_imports=webhook_imports,
-        warnings=specs.warnings, names_json=dump_history(specs.names),
+        warnings=specs.warnings, names_json=dump_history(replace(specs.names, example=shown)),
     )  # fmt: skip
 
 
@@ -100,15 +102,29 @@ def package_version(api_version: str) -> str:
     return ".".join(str(int(n)) for n in numbers) or "0"
 
 
-def _example(client: Client, config: ProviderConfig, errors: list[Diagnostic]) -> dict[str, str]:
-    """The call the package README shows: ``example:`` of provider.yaml, or none.
+def _example(
+    client: Client, config: ProviderConfig, errors: list[Diagnostic], history: NameHistory
+) -> tuple[dict[str, str], str]:
+    """The call the package README shows: ``example:`` of provider.yaml, else a derived one; and
+    the derived one's route, which names.json records.
 
-    It is chosen by the user, not derived from the operations, so that adding an endpoint
-    never rewrites README.md.
+    Derived: the one names.json recorded while it exists, so that adding an endpoint never
+    rewrites README.md; else the first GET without required arguments in (resource, method)
+    order, else the first operation, its arguments as placeholders.
     """
     empty = {"example_resource": "", "example_method": "", "example_arguments": ""}
     if config.example is None:
-        return empty
+        every = sorted(
+            ((r.attribute, op) for r in client.resources for op in r.operations),
+            key=lambda e: (e[0], e[1].name),
+        )
+        recorded = [(r, op) for r, op in every if _route(op) == history.example]
+        plain = [(r, op) for r, op in every if op.http_method == "GET" and not op.positional
+                 and all(p.default is not None for p in op.keyword + op.body_fields)]  # fmt: skip
+        candidates = recorded or plain or every
+        if not candidates:
+            return empty, ""
+        return _call(*candidates[0]), _route(candidates[0][1])
     resource, _, method = config.example.partition(".")
     found = [
         op for r in client.resources if r.attribute == resource for op in r.operations if op.name == method
@@ -117,7 +133,19 @@ def _example(client: Client, config: ProviderConfig, errors: list[Diagnostic]) -
         known = sorted(f"{r.attribute}.{op.name}" for r in client.resources for op in r.operations)
         errors.append(Diagnostic(config.origin.child("example"), f"no method {config.example!r}",
                                  hint="one of: " + ", ".join(known[:12])))  # fmt: skip
-        return empty
-    arguments = [repr(p.wire) for p in found[0].positional]
-    arguments += [f"{p.name}=..." for p in found[0].keyword + found[0].body_fields if p.default is None]
-    return {"example_resource": resource, "example_method": method, "example_arguments": ", ".join(arguments)}
+        return empty, ""
+    return _call(resource, found[0]), ""
+
+
+def _route(op: Operation) -> str:
+    return f"{op.http_method} {op.path}"
+
+
+def _call(resource: str, op: Operation) -> dict[str, str]:
+    arguments = [repr(p.wire) for p in op.positional]
+    arguments += [f"{p.name}=..." for p in op.keyword + op.body_fields if p.default is None]
+    return {
+        "example_resource": resource,
+        "example_method": op.name,
+        "example_arguments": ", ".join(arguments),
+    }

@@ -22,45 +22,44 @@ are checked later by ``normalize`` (which owns every naming rule).
     example: invites.list           # the call the package README shows (resource.method)
     prefer: [post_invites.json]     # whose copy wins when fragments define a component differently
     idempotency_header: Idempotency-Key  # sent with a fresh key on every POST/PATCH, reused on retries
+    credentials:                    # security scheme -> client argument and environment variable
+      ApiKeyAuth: {argument: api_key, env: MARIADB_CLOUD_API_KEY}
+      Basic: {argument: [user, secret], env: [ACME_USER, ACME_SECRET]}  # basic: two of each
+    sources:                        # what `update` fetches: pages and whole specs, by http(s) URL
+      - https://docs.mariadb.com/cloud/invites.md
+      - {url: https://api.example.com/spec, kind: spec}   # kind: page | spec (default: guessed)
 """
 
 from __future__ import annotations
 
-import keyword
 import re
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
 from generator.diagnostics import Diagnostic, Origin
+from generator.spec.config_rules import bad_name as _bad_name
+from generator.spec.config_rules import check_keys as _check_keys
+from generator.spec.config_rules import name_error as _name_error
 
-__all__ = ["OperationOverride", "Pagination", "ProviderConfig", "check_folder", "parse_config"]
+__all__ = [
+    "CredentialNames",
+    "OperationOverride",
+    "Pagination",
+    "ProviderConfig",
+    "Source",
+    "check_folder",
+    "parse_config",
+]
 
 _TOP_KEYS = (
-    "package", "distribution", "client", "env_prefix",
+    "package", "distribution", "client", "env_prefix", "credentials",
     "resources", "schemas", "properties", "operations", "pagination", "example", "prefer", "idempotency_header",
+    "sources",
 )  # fmt: skip
-# Names used as they are: (pattern, what the message calls a valid one, the rule the hint states).
-_IDENTIFIER_RULE = "letters, digits and '_', not starting with a digit, and not a Python keyword"
-_LETTER_RULE = "letters, digits and '_', starting with a letter, and not a Python keyword"
-_NAME_RULES = {
-    "package": (r"[A-Za-z_][A-Za-z0-9_]*", "a valid Python package name", _IDENTIFIER_RULE),
-    "distribution": (
-        r"[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?",
-        "a valid distribution name (PEP 508)",
-        "letters, digits, '.', '_' and '-', starting and ending with a letter or digit",
-    ),
-    "client": (r"[A-Za-z_][A-Za-z0-9_]*", "a valid Python class name", _IDENTIFIER_RULE),
-    "env_prefix": (
-        r"[A-Z_][A-Z0-9_]*",
-        "a valid environment variable prefix",
-        "upper-case letters, digits and '_', not starting with a digit",
-    ),
-    "class": (r"[A-Za-z][A-Za-z0-9_]*", "a valid Python class name", _LETTER_RULE),
-    "method": (r"[A-Za-z][A-Za-z0-9_]*", "a valid method name", _LETTER_RULE),
-    "attribute": (r"[A-Za-z][A-Za-z0-9_]*", "a valid attribute name", _LETTER_RULE),
-}
+TOP_KEYS = _TOP_KEYS  # the keys of provider.yaml, in the order the starter file (``new``) lists them
 # Modules a generated package must not be named after: importing it would hide them.
 _SHADOWED = frozenset(sys.stdlib_module_names) | {
     "httpx",
@@ -100,6 +99,23 @@ class Pagination:
 
 
 @dataclass(frozen=True, slots=True)
+class CredentialNames:
+    """The client argument(s) and environment variable(s) of one security scheme; () = derived."""
+
+    arguments: tuple[str, ...] = ()
+    env: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """A vendor page or whole spec that ``update`` fetches; ``kind`` "" is guessed from the URL or content."""
+
+    url: str
+    kind: str = ""  # page | spec | ""
+    pointer: str = ""  # where provider.yaml lists it, for messages
+
+
+@dataclass(frozen=True, slots=True)
 class ProviderConfig:
     """Settings of one provider folder, defaults filled in."""
 
@@ -116,25 +132,13 @@ class ProviderConfig:
     example: str | None = None
     prefer: tuple[str, ...] = ()
     idempotency_header: str | None = None
+    sources: tuple[Source, ...] = ()
+    credentials: Mapping[str, CredentialNames] = field(default_factory=dict)
     origin: Origin = Origin("")
 
 
 def _pascal(folder: str) -> str:
     return "".join(part[:1].upper() + part[1:] for part in folder.replace("-", "_").split("_"))
-
-
-def _check_keys(
-    data: Mapping[str, Any], allowed: tuple[str, ...], origin: Origin, errors: list[Diagnostic]
-) -> None:
-    for key in data:
-        if key not in allowed:
-            errors.append(
-                Diagnostic(
-                    origin.child(key),
-                    f"unknown key {key!r}",
-                    hint="known keys: " + ", ".join(allowed),
-                )
-            )
 
 
 def _string(data: Mapping[str, Any], key: str, origin: Origin, errors: list[Diagnostic]) -> str | None:
@@ -219,24 +223,85 @@ def _pagination(data: Mapping[str, Any], origin: Origin, errors: list[Diagnostic
     return Pagination(**{k: v for k, v in found.items() if v is not None})
 
 
+def _names(value: object, where: Origin, errors: list[Diagnostic]) -> tuple[str, ...]:
+    names = [value] if isinstance(value, str) else value
+    if value is None:
+        return ()
+    if not isinstance(names, list) or not names or not all(isinstance(n, str) and n for n in names):
+        errors.append(Diagnostic(where, f"expected a name or a list of names, got {value!r}"))
+        return ()
+    return tuple(str(n) for n in names)
+
+
+def _credentials(
+    data: Mapping[str, Any], origin: Origin, errors: list[Diagnostic]
+) -> dict[str, CredentialNames]:
+    value = data.get("credentials", {})
+    if not isinstance(value, dict):
+        errors.append(Diagnostic(origin.child("credentials"), f"expected a mapping, got {value!r}"))
+        return {}
+    result: dict[str, CredentialNames] = {}
+    for scheme, item in value.items():
+        where = origin.child("credentials", scheme)
+        if not isinstance(item, dict):
+            errors.append(Diagnostic(where, f"expected {{argument: ..., env: ...}}, got {item!r}"))
+            continue
+        _check_keys(item, ("argument", "env"), where, errors)
+        arguments = _names(item.get("argument"), where.child("argument"), errors)
+        env = _names(item.get("env"), where.child("env"), errors)
+        errors += [
+            _name_error("argument", a, where.child("argument")) for a in arguments if _bad_name("argument", a)
+        ]
+        errors += [_name_error("env", e, where.child("env")) for e in env if _bad_name("env", e)]
+        result[str(scheme)] = CredentialNames(arguments, env)
+    return result
+
+
+def _http_url(url: object) -> bool:
+    try:
+        parts = urlsplit(url) if isinstance(url, str) else None
+    except ValueError:  # an unclosed [ in the host
+        return False
+    return (
+        parts is not None
+        and parts.scheme in ("http", "https")
+        and bool(parts.hostname)
+        and str(url).isprintable()
+        and " " not in str(url)
+    )
+
+
+def _sources(data: Mapping[str, Any], origin: Origin, errors: list[Diagnostic]) -> tuple[Source, ...]:
+    value = data.get("sources", [])
+    if not isinstance(value, list):
+        errors.append(Diagnostic(origin.child("sources"), f"expected a list of URLs, got {value!r}"))
+        return ()
+    found: list[Source] = []
+    for index, item in enumerate(value):
+        where = origin.child("sources", index)
+        entry = {"url": item} if isinstance(item, str) else item
+        if not isinstance(entry, dict):
+            errors.append(Diagnostic(where, f"expected a URL or {{url: ..., kind: page|spec}}, got {item!r}"))
+            continue
+        _check_keys(entry, ("url", "kind"), where, errors)
+        url, kind = entry.get("url"), entry.get("kind", "")
+        if not _http_url(url):
+            errors.append(Diagnostic(where, f"expected an http(s) URL, got {url!r}"))
+        elif kind not in ("", "page", "spec"):
+            errors.append(Diagnostic(where.child("kind"), f"expected 'page' or 'spec', got {kind!r}"))
+        elif url in [s.url for s in found]:
+            errors.append(Diagnostic(where, f"{url!r} is listed twice"))
+        else:
+            found.append(Source(str(url), kind, where.pointer))
+    return tuple(found)
+
+
 def check_folder(folder: str, origin: Origin) -> list[Diagnostic]:
     """A provider name must be one plain folder name: the package goes to ``<out-dir>/<folder>/``."""
     if _FOLDER.fullmatch(folder):
         return []
     return [Diagnostic(origin, f"provider name {folder!r} is not a plain folder name",
                        hint="use letters, digits, '_', '.' and '-', starting with a letter, digit or '_'")]  # fmt: skip
-
-
-def _bad_name(kind: str, value: str) -> bool:
-    pattern, _, _ = _NAME_RULES[kind]
-    return not re.fullmatch(pattern, value) or (kind != "env_prefix" and keyword.iskeyword(value))
-
-
-def _name_error(kind: str, value: str, where: Origin, derived: str = "") -> Diagnostic:
-    _, valid, rule = _NAME_RULES[kind]
-    source = f" (derived from {derived})" if derived else ""
-    hint = f"set '{kind}:' in provider.yaml to {rule}" if derived else f"use {rule}"
-    return Diagnostic(where, f"{kind} {value!r}{source} is not {valid}", hint=hint)
 
 
 def _check_names(config: ProviderConfig, data: Mapping[str, Any], origin: Origin) -> list[Diagnostic]:
@@ -297,6 +362,8 @@ def parse_config(folder: str, data: object, origin: Origin) -> tuple[ProviderCon
         example=_string(data, "example", origin, errors),
         prefer=_string_list(data, "prefer", origin, errors),
         idempotency_header=_string(data, "idempotency_header", origin, errors),
+        sources=_sources(data, origin, errors),
+        credentials=_credentials(data, origin, errors),
         origin=origin,
     )
     return config, errors + _check_names(config, data, origin)

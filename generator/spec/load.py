@@ -44,6 +44,8 @@ __all__ = [
     "discover_providers",
     "load_provider",
     "page_fragments",
+    "parse_whole_spec",
+    "read_config",
     "read_text",
     "read_whole_spec",
 ]
@@ -270,9 +272,25 @@ def load_provider(specs_dir: Path, name: str) -> ProviderSource:
 
 def read_whole_spec(path: Path) -> tuple[dict[str, Any], str]:
     """Read one whole OpenAPI document (``import-spec``); return it and the name shown for it."""
-    shown = path.name
     syntax = "json" if path.suffix.lower() == ".json" else "yaml"
-    fragments, problems = _file_fragments(read_text(path, shown), syntax, shown)
+    return parse_whole_spec(read_text(path, path.name), path.name, syntax), path.name
+
+
+def parse_whole_spec(text: str, shown: str, syntax: str) -> dict[str, Any]:
+    """One whole OpenAPI document from ``text`` (a file, or a spec ``update`` fetched)."""
+    fragments, problems = _file_fragments(text, syntax, shown)
     if problems:
         raise SpecError(problems)
-    return fragments[0].document, shown
+    return fragments[0].document
+
+
+def read_config(specs_dir: Path, name: str) -> ProviderConfig:
+    """Only the settings of ``specs_dir/name`` (``update`` needs no fragments), or SpecError."""
+    prefix = f"{specs_dir.name}/{name}"
+    bad_name = check_folder(name, Origin(prefix))
+    if bad_name:
+        raise SpecError(bad_name)
+    config, problems = _read_config(specs_dir / name, name, prefix, specs_dir.resolve())
+    if problems:
+        raise SpecError(problems)
+    return config
