@@ -110,7 +110,8 @@ def _example(
 
     Derived: the one names.json recorded while it exists, so that adding an endpoint never
     rewrites README.md; else the first GET without required arguments in (resource, method)
-    order, else the first operation, its arguments as placeholders.
+    order, else the first operation, its arguments as placeholders (methods returning a body
+    before methods streaming events).
     """
     empty = {"example_resource": "", "example_method": "", "example_arguments": ""}
     if config.example is None:
@@ -118,7 +119,8 @@ def _example(
             ((r.attribute, op) for r in client.resources for op in r.operations),
             key=lambda e: (e[0], e[1].name),
         )
-        recorded = [(r, op) for r, op in every if _route(op) == history.example]
+        recorded = [(r, op) for r, op in every if _route(op) == history.example and not op.streams]
+        every = [(r, op) for r, op in every if not op.streams] or every  # a result to print, not a stream
         plain = [(r, op) for r, op in every if op.http_method == "GET" and not op.positional
                  and all(p.default is not None for p in op.keyword + op.body_fields)]  # fmt: skip
         candidates = recorded or plain or every
