@@ -14,7 +14,7 @@ from generator.diagnostics import Diagnostic, Origin
 
 __all__ = [
     "Client", "EnumMember", "EnumModel", "Field", "Model", "ModelModule", "Operation", "Package",
-    "Pager", "Param", "Resource", "Scheme", "Server", "ServerArgument", "ServerVariable", "Webhook",
+    "Pager", "Param", "Resource", "Scheme", "Server", "ServerArgument", "ServerVariable", "TypedError", "Webhook",
 ]  # fmt: skip
 
 
@@ -231,6 +231,16 @@ class Webhook:
 
 
 @dataclass(frozen=True, slots=True)
+class TypedError:
+    """A status error class of ``_errors.py`` whose ``model`` has one declared type."""
+
+    name: str  # the runtime class it subclasses, e.g. NotFoundError
+    status: int
+    model: str  # the model class
+    module: str  # its module below models/
+
+
+@dataclass(frozen=True, slots=True)
 class Package:
     """Everything one generated package holds."""
 
@@ -253,3 +263,5 @@ class Package:
     webhook_imports: tuple[str, ...] = ()
     warnings: tuple[Diagnostic, ...] = ()  # naming decisions the user should know of
     names_json: str = ""  # names.json: the names given, so that they never move
+    typed_errors: tuple[TypedError, ...] = ()  # status classes _errors.py subclasses with a typed model
+    errors_imports: tuple[str, ...] = ()  # the import lines of _errors.py
