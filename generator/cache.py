@@ -1,7 +1,8 @@
 """A content-addressed cache outside the repository, for results that are pure functions of text.
 
 Used by ``format`` (black's output for a source) and ``validate`` (openapi-spec-validator's
-findings for a merged document). Entries live under ``$XDG_CACHE_HOME/openapi-fragments`` (or
+findings for a merged document); ``render`` keeps Jinja's compiled templates in its ``jinja``
+folder (checked by Jinja against each template's source). Entries live under ``$XDG_CACHE_HOME/openapi-fragments`` (or
 ``~/.cache/openapi-fragments``), keyed by a SHA-256 of the input and of the tool's version, so a
 stale entry can never be read. A read-only or full cache only costs speed: errors are ignored.
 """
@@ -12,7 +13,12 @@ import hashlib
 import os
 from pathlib import Path
 
-__all__ = ["cache_key", "read_entry", "write_entry"]
+__all__ = ["cache_key", "cache_root", "read_entry", "write_entry"]
+
+
+def cache_root() -> Path:
+    """The cache folder (it may not exist yet)."""
+    return _root()
 
 
 def _root() -> Path:

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import jinja2
 
+from generator.cache import cache_root
 from generator.model.ir import ModelModule, Package, Resource
 
 __all__ = ["RUNTIME_SOURCE", "TEMPLATES", "code", "header", "md", "pydoc", "render", "toml"]
@@ -79,6 +80,17 @@ def toml(text: object) -> str:
     return json.dumps(str(text), ensure_ascii=False).replace("\x7f", "\\u007f")
 
 
+def _bytecode_cache() -> jinja2.BytecodeCache | None:
+    """Compiled templates kept in the cache folder (jinja checks each against its source's
+    checksum), so a run does not compile the templates again; None when it cannot be created."""
+    folder = cache_root() / "jinja"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return jinja2.FileSystemBytecodeCache(str(folder))
+
+
 def _environment() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(TEMPLATES)),
@@ -87,6 +99,7 @@ def _environment() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         autoescape=False,  # noqa: S701 - we render Python, TOML and Markdown
+        bytecode_cache=_bytecode_cache(),
     )
     env.filters.update(py=repr, pydoc=pydoc, md=md, code=code, toml=toml)
     return env

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import httpx
+if TYPE_CHECKING:  # imported when fetching: every other command starts without httpx
+    import httpx
 
 __all__ = ["Fetched", "MAX_BODY", "Request", "fetch_all"]
 
@@ -47,6 +49,8 @@ def _headers(request: Request) -> dict[str, str]:
 
 
 def _fetch_one(client: httpx.Client, request: Request) -> Fetched:
+    import httpx
+
     try:
         with client.stream("GET", request.url, headers=_headers(request)) as response:
             if response.status_code == 304:
@@ -74,6 +78,8 @@ def _fetch_one(client: httpx.Client, request: Request) -> Fetched:
 
 def fetch_all(requests: Sequence[Request], timeout: float) -> list[Fetched]:
     """Fetch every request in order with one connection pool; never raises for a failed source."""
+    import httpx
+
     settings = httpx.Timeout(timeout)
     with httpx.Client(
         timeout=settings, follow_redirects=True, headers={"User-Agent": "openapi-fragments"}
