@@ -14,7 +14,7 @@ from generator.diagnostics import Diagnostic, Origin
 
 __all__ = [
     "Client", "EnumMember", "EnumModel", "Field", "Model", "ModelModule", "Operation", "Package",
-    "Pager", "Param", "Resource", "Scheme", "Server", "ServerArgument", "ServerVariable", "Webhook",
+    "Pager", "Param", "Release", "Resource", "Scheme", "Server", "ServerArgument", "ServerVariable", "Webhook",
 ]  # fmt: skip
 
 
@@ -231,6 +231,17 @@ class Webhook:
 
 
 @dataclass(frozen=True, slots=True)
+class Release:
+    """pyproject.toml's release metadata, every value checked (``model/release.py``)."""
+
+    summary: str = ""  # the one-line description (core metadata's Summary cannot hold a line break)
+    license: str = ""  # a canonical SPDX licence expression; "" when the spec gives none
+    urls: tuple[tuple[str, str], ...] = ()  # [project.urls]: (label, http(s) URL), sorted by label
+    maintainers: tuple[tuple[str, str], ...] = ()  # (name or "", e-mail address)
+    classifiers: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class Package:
     """Everything one generated package holds."""
 
@@ -253,3 +264,4 @@ class Package:
     webhook_imports: tuple[str, ...] = ()
     warnings: tuple[Diagnostic, ...] = ()  # naming decisions the user should know of
     names_json: str = ""  # names.json: the names given, so that they never move
+    release: Release = Release()  # licence, classifiers, project URLs, maintainers
