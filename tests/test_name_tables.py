@@ -21,8 +21,9 @@ from tests.conftest import GENERATED, ROOT, fragment
 TREES = [GENERATED, ROOT / "tests" / "golden"]
 
 
-def _runtime_imports() -> dict[str, set[str]]:
-    """name -> generated files importing it from the package's runtime."""
+def _runtime_imports(bound: bool = False) -> dict[str, set[str]]:
+    """name -> generated files importing it from the package's runtime (``bound``: the name the
+    import binds in the module, ``Model as _Model`` binding ``_Model``)."""
     found: dict[str, set[str]] = {}
     for tree in TREES:
         for path in tree.rglob("*.py"):
@@ -31,7 +32,8 @@ def _runtime_imports() -> dict[str, set[str]]:
             for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
                 if isinstance(node, ast.ImportFrom) and (node.module or "").endswith("_runtime"):
                     for alias in node.names:
-                        found.setdefault(alias.name, set()).add(str(path.relative_to(ROOT)))
+                        name = (alias.asname or alias.name) if bound else alias.name
+                        found.setdefault(name, set()).add(str(path.relative_to(ROOT)))
     return found
 
 
@@ -43,7 +45,7 @@ def test_every_runtime_name_a_generated_module_imports_is_exported() -> None:
 
 
 def test_runtime_classes_a_module_imports_are_names_a_model_may_not_take() -> None:
-    classes = {name for name in _runtime_imports() if name[:1].isupper() and not name.isupper()}
+    classes = {name for name in _runtime_imports(bound=True) if name[:1].isupper() and not name.isupper()}
     taken = RUNTIME_NAMES | CLIENT_MODULE_NAMES | TOP_LEVEL
     assert not sorted(classes - taken - _exceptions())
 
@@ -75,3 +77,11 @@ def _exceptions() -> set[str]:
 def test_the_runtime_package_exports_only_what_it_defines() -> None:
     assert all(hasattr(_runtime, name) for name in _runtime.__all__)
     assert Path(_runtime.__file__).parent.name == "_runtime"
+
+
+def test_the_names_a_property_may_not_take_are_the_runtime_models_members() -> None:
+    from generator._runtime.model import MODEL_MEMBERS as RUNTIME_MEMBERS
+    from generator.model.names import MODEL_MEMBERS
+
+    members = {name for name in vars(_runtime.Model) if not name.startswith("_")}
+    assert MODEL_MEMBERS == RUNTIME_MEMBERS == members

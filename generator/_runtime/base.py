@@ -8,7 +8,6 @@ security schemes, ``Secret``, ``Operation``, per-call options and ``APIResponse`
 from __future__ import annotations
 
 import enum
-import logging
 import threading
 import weakref
 from collections.abc import Mapping
@@ -22,9 +21,6 @@ _T = TypeVar("_T")
 
 
 _V = TypeVar("_V")
-
-
-log = logging.getLogger("openapi_fragments.client")
 
 
 DEFAULT_TIMEOUT = httpx.Timeout(60.0, connect=10.0)

@@ -18,7 +18,7 @@ from generator.spec.merge import Merged
 from generator.spec.views import follow
 
 _CLIENT_ARGUMENTS = frozenset({"base_url", "server", "timeout", "total_timeout", "max_retries", "default_headers",
-                               "http_client", "retry_non_idempotent", "max_response_bytes", "self", "super",
+                               "http_client", "retry_non_idempotent", "max_response_bytes", "keep_unknown_fields", "self", "super",
                                "resolve_base_url", "resolve_basic", "resolve_credential"})  # fmt: skip
 
 

@@ -14,7 +14,8 @@ from generator.diagnostics import Diagnostic, Origin
 
 __all__ = [
     "Client", "EnumMember", "EnumModel", "Field", "Model", "ModelModule", "Operation", "Package",
-    "Pager", "Param", "Release", "Resource", "Scheme", "Server", "ServerArgument", "ServerVariable", "Webhook",
+    "Pager", "Param", "Release", "Resource", "Scheme", "Server", "ServerArgument", "ServerVariable", "TypedError",
+    "Webhook",
 ]  # fmt: skip
 
 
@@ -242,6 +243,16 @@ class Release:
 
 
 @dataclass(frozen=True, slots=True)
+class TypedError:
+    """A status error class of ``_errors.py`` whose ``model`` has one declared type."""
+
+    name: str  # the runtime class it subclasses, e.g. NotFoundError
+    status: int
+    model: str  # the model class
+    module: str  # its module below models/
+
+
+@dataclass(frozen=True, slots=True)
 class Package:
     """Everything one generated package holds."""
 
@@ -264,4 +275,6 @@ class Package:
     webhook_imports: tuple[str, ...] = ()
     warnings: tuple[Diagnostic, ...] = ()  # naming decisions the user should know of
     names_json: str = ""  # names.json: the names given, so that they never move
+    typed_errors: tuple[TypedError, ...] = ()  # status classes _errors.py subclasses with a typed model
+    errors_imports: tuple[str, ...] = ()  # the import lines of _errors.py
     release: Release = Release()  # licence, classifiers, project URLs, maintainers

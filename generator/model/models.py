@@ -170,11 +170,8 @@ def model_module(
         models.append(_model(params[spec.name], request_fields(spec, params), spec, kinds))
     types = [f.type for f in spec.fields]
     coerced = any(m.coerced for m in models)
-    imports = [
-        "import msgspec",
-        *type_imports(types, resource=False, typing_names=_ALIAS_NAMES if coerced else ()),
-    ]
-    runtime = ["coerce"] if coerced else []
+    imports = [*type_imports(types, resource=False, typing_names=_ALIAS_NAMES if coerced else ())]
+    runtime = ["Model as _Model"] + (["coerce"] if coerced else [])
     runtime += ["Discriminator"] if any(t.tag_field for f in spec.fields for t in f.type.walk()) else []
     if spec.name in params and any("UnsetType" in a for m in models[-1:] for a in _annotations(m)):
         runtime += ["UNSET", "UnsetType"]

@@ -25,6 +25,7 @@ from collections.abc import Mapping
 
 __all__ = [
     "RESERVED",
+    "MODEL_MEMBERS",
     "RUNTIME_NAMES",
     "constant",
     "distinct_snakes",
@@ -43,6 +44,9 @@ RESERVED = frozenset(
      "uuid", "msgspec", "enum", "typing", "builtins", "warnings", "httpx",
      "Any", "List", "Dict", "Literal", "Union", "Optional", "None", "True", "False"}
 )  # fmt: skip
+
+# The runtime base model's own members (``_runtime/model.py``): a property named like one gets ``_``.
+MODEL_MEMBERS = frozenset({"to_dict", "to_json", "from_dict", "from_json", "unknown_fields", "fields_set"})
 
 # Class names that generated modules import from the runtime or typing: a model must not take
 # them (a schema deriving one gets ``Model`` appended, see schemas.py).

@@ -22,6 +22,7 @@ from generator.model.clashes import (
 )
 from generator.model.client import request_id_headers_of, schemes_of, server_arguments, servers_of
 from generator.model.collect import collect, spec_text
+from generator.model.errors import errors_imports, typed_errors
 from generator.model.history import NameHistory, dump_history
 from generator.model.ir import (
     Client,
@@ -70,6 +71,7 @@ def normalize(merged: Merged, config: ProviderConfig, history: NameHistory | Non
     if errors:
         raise SpecError(errors)
     info = document.get("info") or {}
+    typed = typed_errors(specs)
     return Package(
         folder=config.origin.file.rsplit("/", 1)[0], package=config.package, distribution=config.distribution,
         title=spec_text(info.get("title")) or config.client, api_version=spec_text(str(info.get("version", ""))),
@@ -78,6 +80,7 @@ def normalize(merged: Merged, config: ProviderConfig, history: NameHistory | Non
         exports=_exports(modules), top_exports=tuple(e for e in _exports(modules) if e[0] not in top_level_names(client)),
         openapi_json=dump_json(document), **example, webhooks=webhooks, webhook_imports=webhook_imports,
         warnings=specs.warnings, names_json=dump_history(replace(specs.names, example=shown)),
+        typed_errors=typed, errors_imports=errors_imports(typed),
         release=release_of(document, spec_text(info.get("title")) or config.client),
     )  # fmt: skip
 

@@ -329,7 +329,7 @@ def _runtime_names(operations: list[Operation]) -> list[str]:
 
 
 # Names the package's _client.py and __init__.py define or import besides the client classes.
-CLIENT_MODULE_NAMES = frozenset({"SyncClient", "AsyncClient", "SecurityScheme", "Mapping", "Literal",
+CLIENT_MODULE_NAMES = frozenset({"SyncClient", "AsyncClient", "SecurityScheme", "Mapping", "Literal", "STATUS_ERRORS",
                                   "ServerName", "SERVERS", "SERVER_VARIABLES", "ServerVariable", "SECURITY_SCHEMES",
                                   "DEFAULT_TIMEOUT", "DEFAULT_MAX_RESPONSE_BYTES", "REQUEST_ID_HEADERS", "TYPE_CHECKING", "functools",
                                   "httpx", "importlib"})  # fmt: skip

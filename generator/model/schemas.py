@@ -35,6 +35,7 @@ from generator.spec.merge import Merged
 from generator.spec.views import MISSING, follow, merge_all_of, resolve
 from generator.model.history import NameHistory
 from generator.model.names import (
+    MODEL_MEMBERS,
     RUNTIME_NAMES,
     constant,
     distinct_snakes,
@@ -475,7 +476,9 @@ class SchemaBuilder:
         properties = schema.get("properties") or {}
         named = {**self.history.properties.get(name, {}), **self.property_names.get(name, {})}
         chosen = distinct_snakes(
-            [str(wire) for wire in properties], fixed={w: safe_identifier(n) for w, n in named.items()}
+            [str(wire) for wire in properties],
+            MODEL_MEMBERS,
+            fixed={w: safe_identifier(n) for w, n in named.items()},
         )
         for wire, prop in properties.items():
             where = pointer + join_pointer("properties", wire)

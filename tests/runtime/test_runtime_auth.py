@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import logging
+import re
 
 import httpx
 import pytest
@@ -224,4 +225,7 @@ def test_successful_request_logs_redacted_url(make_client, caplog):
     client, _ = make_client(reply(json=INVITE_JSON), credentials={"QueryKey": SECRET_KEY})
     client.request(op(("QueryKey",)), path={"id": 7})
     ours = [r.getMessage() for r in caplog.records if r.name == "openapi_fragments.client"]
-    assert ours == ["GET https://api.example.test/v1/invites/7?api_key=REDACTED -> 200"]
+    assert ours[0] == "GET https://api.example.test/v1/invites/7?api_key=REDACTED -> 200" and len(ours) == 2
+    assert re.fullmatch(
+        r"GET https://api\.example\.test/v1/invites/7\?api_key=REDACTED -> 200 OK in \d+\.\d{3} s", ours[1]
+    )

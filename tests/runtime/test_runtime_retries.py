@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import email.utils
 import logging
+import re
 import random
 
 import httpx
@@ -181,8 +182,11 @@ def test_each_attempt_and_retry_is_logged(make_client, caplog):
     client.request(op("GET"))
     messages = [r.getMessage() for r in caplog.records if r.name == "openapi_fragments.client"]
     url = "https://api.example.test/v1/invites"
-    assert messages == [
+    assert messages[:3] == [
         f"GET {url} -> 503",
         f"retrying GET {url} after 503 in 1.00 s (retry 1 of 2)",
         f"GET {url} -> 200",
     ]
+    assert len(messages) == 4 and re.fullmatch(
+        rf"GET {url} -> 200 OK in \d+\.\d{{3}} s, 1 retry", messages[3]
+    )

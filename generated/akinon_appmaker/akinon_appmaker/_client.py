@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Literal
 
 import httpx
 
+from ._errors import STATUS_ERRORS
 from ._runtime import (
     DEFAULT_MAX_RESPONSE_BYTES,
     DEFAULT_TIMEOUT,
@@ -67,6 +68,7 @@ class AkinonAppMaker(SyncClient):
         http_client: httpx.Client | None = None,
         retry_non_idempotent: bool = False,
         max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
+        keep_unknown_fields: bool = False,
     ) -> None:
         super().__init__(
             base_url=resolve_base_url(base_url, "AKINON_APPMAKER_BASE_URL", SERVERS, server),
@@ -82,6 +84,10 @@ class AkinonAppMaker(SyncClient):
             http_client=http_client,
             retry_non_idempotent=retry_non_idempotent,
             max_response_bytes=max_response_bytes,
+            keep_unknown_fields=keep_unknown_fields,
+            status_errors=STATUS_ERRORS,
+            logger="akinon_appmaker",
+            log_env="AKINON_APPMAKER_LOG",
             user_agent="akinon-appmaker/1.0.0 (openapi-fragments)",
         )
 
@@ -120,6 +126,7 @@ class AsyncAkinonAppMaker(AsyncClient):
         http_client: httpx.AsyncClient | None = None,
         retry_non_idempotent: bool = False,
         max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
+        keep_unknown_fields: bool = False,
     ) -> None:
         super().__init__(
             base_url=resolve_base_url(base_url, "AKINON_APPMAKER_BASE_URL", SERVERS, server),
@@ -135,6 +142,10 @@ class AsyncAkinonAppMaker(AsyncClient):
             http_client=http_client,
             retry_non_idempotent=retry_non_idempotent,
             max_response_bytes=max_response_bytes,
+            keep_unknown_fields=keep_unknown_fields,
+            status_errors=STATUS_ERRORS,
+            logger="akinon_appmaker",
+            log_env="AKINON_APPMAKER_LOG",
             user_agent="akinon-appmaker/1.0.0 (openapi-fragments)",
         )
 

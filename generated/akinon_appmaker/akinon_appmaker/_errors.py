@@ -29,17 +29,46 @@ from ._runtime import (
     APIResponseTooLarge,
     APIStatusError,
     APITimeoutError,
-    AuthenticationError,
-    BadRequestError,
+    AuthenticationError as _AuthenticationError,
+    BadRequestError as _BadRequestError,
     ConflictError,
     InternalServerError,
     MissingCredentialsError,
     NotFoundError,
-    PermissionDeniedError,
+    PermissionDeniedError as _PermissionDeniedError,
     RateLimitError,
     ResponseValidationError,
     UnprocessableEntityError,
 )
+from .models.forbidden_error import ForbiddenError
+from .models.unauthorized_error import UnauthorizedError
+from .models.validation_error_response import ValidationErrorResponse
+
+
+class BadRequestError(_BadRequestError):
+    """400: ``model`` is the error body as ``ValidationErrorResponse`` (None when it does not match)."""
+
+    model: ValidationErrorResponse | None
+
+
+class AuthenticationError(_AuthenticationError):
+    """401: ``model`` is the error body as ``UnauthorizedError`` (None when it does not match)."""
+
+    model: UnauthorizedError | None
+
+
+class PermissionDeniedError(_PermissionDeniedError):
+    """403: ``model`` is the error body as ``ForbiddenError`` (None when it does not match)."""
+
+    model: ForbiddenError | None
+
+
+# The classes the client raises instead of the runtime's own, by status.
+STATUS_ERRORS: dict[int, type[APIStatusError]] = {
+    400: BadRequestError,
+    401: AuthenticationError,
+    403: PermissionDeniedError,
+}
 
 __all__ = [
     "APIConnectionError",

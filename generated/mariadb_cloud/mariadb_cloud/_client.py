@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Literal
 
 import httpx
 
+from ._errors import STATUS_ERRORS
 from ._runtime import (
     DEFAULT_MAX_RESPONSE_BYTES,
     DEFAULT_TIMEOUT,
@@ -58,6 +59,7 @@ class MariaDBCloud(SyncClient):
         http_client: httpx.Client | None = None,
         retry_non_idempotent: bool = False,
         max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
+        keep_unknown_fields: bool = False,
     ) -> None:
         super().__init__(
             base_url=resolve_base_url(base_url, "MARIADB_CLOUD_BASE_URL", SERVERS, server),
@@ -72,6 +74,10 @@ class MariaDBCloud(SyncClient):
             http_client=http_client,
             retry_non_idempotent=retry_non_idempotent,
             max_response_bytes=max_response_bytes,
+            keep_unknown_fields=keep_unknown_fields,
+            status_errors=STATUS_ERRORS,
+            logger="mariadb_cloud",
+            log_env="MARIADB_CLOUD_LOG",
             user_agent="mariadb-cloud/1.0 (openapi-fragments)",
         )
 
@@ -106,6 +112,7 @@ class AsyncMariaDBCloud(AsyncClient):
         http_client: httpx.AsyncClient | None = None,
         retry_non_idempotent: bool = False,
         max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
+        keep_unknown_fields: bool = False,
     ) -> None:
         super().__init__(
             base_url=resolve_base_url(base_url, "MARIADB_CLOUD_BASE_URL", SERVERS, server),
@@ -120,6 +127,10 @@ class AsyncMariaDBCloud(AsyncClient):
             http_client=http_client,
             retry_non_idempotent=retry_non_idempotent,
             max_response_bytes=max_response_bytes,
+            keep_unknown_fields=keep_unknown_fields,
+            status_errors=STATUS_ERRORS,
+            logger="mariadb_cloud",
+            log_env="MARIADB_CLOUD_LOG",
             user_agent="mariadb-cloud/1.0 (openapi-fragments)",
         )
 

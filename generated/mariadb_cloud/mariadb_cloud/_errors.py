@@ -30,16 +30,36 @@ from ._runtime import (
     APIStatusError,
     APITimeoutError,
     AuthenticationError,
-    BadRequestError,
+    BadRequestError as _BadRequestError,
     ConflictError,
     InternalServerError,
     MissingCredentialsError,
-    NotFoundError,
+    NotFoundError as _NotFoundError,
     PermissionDeniedError,
     RateLimitError,
     ResponseValidationError,
     UnprocessableEntityError,
 )
+from .models.error_response import ErrorResponse
+
+
+class BadRequestError(_BadRequestError):
+    """400: ``model`` is the error body as ``ErrorResponse`` (None when it does not match)."""
+
+    model: ErrorResponse | None
+
+
+class NotFoundError(_NotFoundError):
+    """404: ``model`` is the error body as ``ErrorResponse`` (None when it does not match)."""
+
+    model: ErrorResponse | None
+
+
+# The classes the client raises instead of the runtime's own, by status.
+STATUS_ERRORS: dict[int, type[APIStatusError]] = {
+    400: BadRequestError,
+    404: NotFoundError,
+}
 
 __all__ = [
     "APIConnectionError",

@@ -21,8 +21,10 @@ in type annotations)::
     encoding     parameters, path, headers, cookies, bodies, where credentials go
     credentials  checking, masking, stripping them on a redirect to another origin
     decoding     bounded bodies, text, JSON, coerce
+    model        Model, the base of generated models (to_dict, from_dict, unknown fields)
     streaming    streamed responses, server-sent events
     transport    retries, Retry-After, total timeout
+    logs         the package's logger, switched on by <ENV_PREFIX>_LOG
     config       base URL, server variables, credentials from the environment
     client_base  what both clients share
     clients      SyncClient, AsyncClient
@@ -110,6 +112,7 @@ from .resources import (
     to_streamed_response,
     warn_deprecated,
 )
+from .model import Model
 from .streaming import AsyncStream, AsyncStreamedResponse, ServerSentEvent, Stream, StreamedResponse
 
 __all__ = [
@@ -140,6 +143,7 @@ __all__ = [
     "Stream",
     "AsyncStream",
     "ServerSentEvent",
+    "Model",
     "paginate",
     "apaginate",
     "paginate_cursor",

@@ -122,18 +122,18 @@ def _form_value(value: object) -> str:
 EXTRA_WIRE = "(additional properties)"
 
 
-def _merge_extras(value: object) -> object:
+def merge_extras(value: object) -> object:
     """A body as builtins with every model's additionalProperties merged into its object
     (a property the model names wins over an extra of the same name)."""
     if isinstance(value, dict):
         items = cast("dict[str, object]", value)
         extras = items.get(EXTRA_WIRE)
-        merged = {k: _merge_extras(v) for k, v in items.items() if k != EXTRA_WIRE}
+        merged = {k: merge_extras(v) for k, v in items.items() if k != EXTRA_WIRE}
         for k, v in cast("dict[str, object]", extras if isinstance(extras, dict) else {}).items():
-            merged.setdefault(k, _merge_extras(v))
+            merged.setdefault(k, merge_extras(v))
         return merged
     if isinstance(value, list):
-        return [_merge_extras(item) for item in cast("list[object]", value)]
+        return [merge_extras(item) for item in cast("list[object]", value)]
     return value
 
 
@@ -148,11 +148,11 @@ def encode_body(
         return {"content": body if isinstance(body, (bytes, bytearray)) else str(body).encode()}
     if op.body_encoding == "json" and not extra:
         return {
-            "content": msgspec.json.encode(_merge_extras(msgspec.to_builtins(body)) if op.open_body else body)
+            "content": msgspec.json.encode(merge_extras(msgspec.to_builtins(body)) if op.open_body else body)
         }
     keep = (bytes, bytearray) if op.body_encoding != "json" else ()
     fields: object = {} if isinstance(body, NotGiven) else msgspec.to_builtins(body, builtin_types=keep)
-    fields = _merge_extras(fields) if op.open_body else fields
+    fields = merge_extras(fields) if op.open_body else fields
     if extra:
         if not isinstance(fields, dict):
             raise ValueError("extra_body needs an object body; this operation sends another JSON value")

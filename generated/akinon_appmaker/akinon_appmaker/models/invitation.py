@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import datetime
 
-import msgspec
-
+from .._runtime import Model as _Model
 from .invitation_status import InvitationStatus
 
 
 class Invitation(
-    msgspec.Struct,
+    _Model,
     kw_only=True,
     omit_defaults=True,
     rename={

@@ -28,7 +28,6 @@ from .base import (
     RequestOptions,
     Secret,
     SecurityScheme,
-    log,
 )
 from .credentials import (
     HTTPX_LOG_FILTER,
@@ -42,7 +41,7 @@ from .credentials import (
     scrub_chain,
     secret_texts,
 )
-from .decoding import Body, decode_body, error_model, is_json
+from .decoding import Body, OneOf, coerce, decode_body, decode_json, error_model, is_json
 from .encoding import (
     auth_param,
     cookie_header,
@@ -64,6 +63,8 @@ from .errors import (
     STATUS_ERRORS,
     request_id_of,
 )
+from .logs import package_logger
+from .model import record_unknown
 from .resources import AsyncResource, SyncResource
 from .streaming import StreamHooks
 from .transport import (
@@ -103,8 +104,15 @@ class BaseClient(Generic[_HttpT]):
         total_timeout: float | None = None,
         max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
         request_id_headers: Sequence[str] = REQUEST_ID_HEADERS,
+        keep_unknown_fields: bool = False,
+        status_errors: Mapping[int, type[APIStatusError]] | None = None,
+        logger: str = "openapi_fragments.client",
+        log_env: str | None = None,
     ) -> None:
         self._base_url = base_url
+        self._keep_unknown = keep_unknown_fields
+        self._status_errors = {**STATUS_ERRORS, **(status_errors or {})}
+        self._log = package_logger(logger, log_env)
         self._request_id_headers = tuple(request_id_headers)
         self._total_timeout = total_timeout
         self._max_response_bytes = max_response_bytes
@@ -301,8 +309,8 @@ class BaseClient(Generic[_HttpT]):
         self, exc: httpx.TransportError, request: httpx.Request, options: RequestOptions, attempt: int
     ) -> float | None:
         """Seconds to wait before retrying a failed send, or None to give up."""
-        if log.isEnabledFor(logging.DEBUG):
-            log.debug("%s -> %s", self._describe(request), type(exc).__name__)
+        if self._log.isEnabledFor(logging.DEBUG):
+            self._log.debug("%s -> %s", self._describe(request), type(exc).__name__)
         if attempt >= self._retries(options):
             return None
         if not isinstance(exc, NOT_SENT) and not self._may_repeat(request, options):
@@ -314,8 +322,8 @@ class BaseClient(Generic[_HttpT]):
     ) -> float | None:
         """Seconds to wait before retrying this response, or None to keep it."""
         request, status = response.request, response.status_code
-        if log.isEnabledFor(logging.DEBUG):  # describing a request costs a URL copy per call
-            log.debug("%s -> %d", self._describe(request), status)
+        if self._log.isEnabledFor(logging.DEBUG):  # describing a request costs a URL copy per call
+            self._log.debug("%s -> %d", self._describe(request), status)
         told = response.headers.get("x-should-retry", "").strip().lower()  # the server's own verdict
         if response.is_success or attempt >= self._retries(options) or told == "false":
             return None
@@ -330,7 +338,7 @@ class BaseClient(Generic[_HttpT]):
     def _note_retry(
         self, request: httpx.Request, delay: float, reason: str, attempt: int, options: RequestOptions
     ) -> float:
-        log.debug(
+        self._log.info(
             "retrying %s after %s in %.2f s (retry %d of %d)",
             self._describe(request),
             reason,
@@ -340,6 +348,24 @@ class BaseClient(Generic[_HttpT]):
         )
         request.headers[RETRY_COUNT_HEADER] = str(attempt + 1)  # the next send is this retry
         return delay
+
+    def _log_outcome(
+        self, request: httpx.Request, outcome: httpx.Response | Exception, started: float, retries: int
+    ) -> None:
+        """One line per call: method, redacted URL, status (or the error), elapsed, request id, retries."""
+        if not self._log.isEnabledFor(logging.INFO):
+            return
+        elapsed = time.monotonic() - started
+        tried = f", {retries} retr{'y' if retries == 1 else 'ies'}" if retries else ""
+        if isinstance(outcome, Exception):
+            self._log.info(
+                "%s failed: %s in %.3f s%s", self._describe(request), type(outcome).__name__, elapsed, tried
+            )
+            return
+        request_id = self._request_id(outcome)
+        shown = f", request id {self._scrub(request_id)}" if request_id else ""
+        status = f"{outcome.status_code} {outcome.reason_phrase}".rstrip()
+        self._log.info("%s -> %s in %.3f s%s%s", self._describe(request), status, elapsed, shown, tried)
 
     # -- responses
 
@@ -365,6 +391,16 @@ class BaseClient(Generic[_HttpT]):
     def _request_id(self, response: httpx.Response) -> str | None:
         return request_id_of(response.headers, self._request_id_headers)
 
+    def _decode(self, tp: Any, response: httpx.Response) -> Any:
+        """The body decoded into ``tp``; with ``keep_unknown_fields``, through builtins, so that
+        each model records what the response held beyond the spec."""
+        if not self._keep_unknown:
+            return decode_body(tp, response)
+        raw = decode_json(Any, response.content)
+        value = coerce(raw, tp.type if isinstance(tp, OneOf) else tp)
+        record_unknown(value, raw)
+        return value
+
     def _parse_body(self, op: Operation[Any], response: httpx.Response) -> Any:
         if op.response in (None, bytes, str):
             return decode_body(op.response, response)
@@ -375,7 +411,7 @@ class BaseClient(Generic[_HttpT]):
         if not response.content:
             raise self._invalid("expected a JSON body from {}, got an empty body", response)
         try:
-            return decode_body(op.response, response)
+            return self._decode(op.response, response)
         except msgspec.DecodeError as exc:
             raise self._invalid(f"unexpected response body from {{}}: {exc}", response) from exc
 
@@ -386,7 +422,7 @@ class BaseClient(Generic[_HttpT]):
 
     def _status_error(self, op: Operation[Any], response: httpx.Response) -> APIStatusError:
         code = response.status_code
-        cls = STATUS_ERRORS.get(code, InternalServerError if code >= 500 else APIStatusError)
+        cls = self._status_errors.get(code, InternalServerError if code >= 500 else APIStatusError)
         where = self._describe(response.request)
         status = f"{code} {response.reason_phrase}".rstrip()
         request_id = self._request_id(response)

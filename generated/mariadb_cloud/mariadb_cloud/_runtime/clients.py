@@ -98,17 +98,19 @@ class SyncClient(BaseClient[httpx.Client]):
     def _attempts(self, request: httpx.Request, opts: RequestOptions, stream: bool) -> httpx.Response:
         """Send ``request``, again while a retry is due and safe; the last response."""
         deadline, timeouts = self._deadline(request, opts)
-        attempt = 0
+        attempt, started = 0, time.monotonic()
         while True:
             try:
                 response = self._send(request, deadline, timeouts, stream)
             except httpx.TransportError as exc:
                 delay = self._after_error(exc, request, opts, attempt)
                 if delay is None or too_late(deadline, delay):
+                    self._log_outcome(request, exc, started, attempt)
                     raise self._transport_error(exc, request, opts, deadline) from exc
             else:
                 delay = self._after_response(response, opts, attempt)
                 if delay is None or too_late(deadline, delay):
+                    self._log_outcome(request, response, started, attempt)
                     return response
                 response.close()
             self._sleep(delay)
@@ -235,17 +237,19 @@ class AsyncClient(BaseClient[httpx.AsyncClient]):
     async def _attempts(self, request: httpx.Request, opts: RequestOptions, stream: bool) -> httpx.Response:
         """Send ``request``, again while a retry is due and safe; the last response."""
         deadline, timeouts = self._deadline(request, opts)
-        attempt = 0
+        attempt, started = 0, time.monotonic()
         while True:
             try:
                 response = await self._send(request, deadline, timeouts, stream)
             except httpx.TransportError as exc:
                 delay = self._after_error(exc, request, opts, attempt)
                 if delay is None or too_late(deadline, delay):
+                    self._log_outcome(request, exc, started, attempt)
                     raise self._transport_error(exc, request, opts, deadline) from exc
             else:
                 delay = self._after_response(response, opts, attempt)
                 if delay is None or too_late(deadline, delay):
+                    self._log_outcome(request, response, started, attempt)
                     return response
                 await response.aclose()
             await self._sleep(delay)

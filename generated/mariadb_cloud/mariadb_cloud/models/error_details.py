@@ -5,13 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
-import msgspec
-
+from .._runtime import Model as _Model
 from .type import Type
 
 
 class ErrorDetails(
-    msgspec.Struct,
+    _Model,
     kw_only=True,
     omit_defaults=True,
 ):

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
-import msgspec
+from .._runtime import Model as _Model
 
 
 class ErrorResponse(
-    msgspec.Struct,
+    _Model,
     kw_only=True,
     omit_defaults=True,
 ):

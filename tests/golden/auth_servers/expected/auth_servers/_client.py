@@ -89,6 +89,7 @@ class AuthServers(SyncClient):
         http_client: httpx.Client | None = None,
         retry_non_idempotent: bool = False,
         max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
+        keep_unknown_fields: bool = False,
     ) -> None:
         super().__init__(
             base_url=resolve_base_url(
@@ -113,6 +114,9 @@ class AuthServers(SyncClient):
             http_client=http_client,
             retry_non_idempotent=retry_non_idempotent,
             max_response_bytes=max_response_bytes,
+            keep_unknown_fields=keep_unknown_fields,
+            logger="auth_servers",
+            log_env="AUTH_SERVERS_LOG",
             user_agent="auth-servers/2.1.0 (openapi-fragments)",
         )
 
@@ -182,6 +186,7 @@ class AsyncAuthServers(AsyncClient):
         http_client: httpx.AsyncClient | None = None,
         retry_non_idempotent: bool = False,
         max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
+        keep_unknown_fields: bool = False,
     ) -> None:
         super().__init__(
             base_url=resolve_base_url(
@@ -206,6 +211,9 @@ class AsyncAuthServers(AsyncClient):
             http_client=http_client,
             retry_non_idempotent=retry_non_idempotent,
             max_response_bytes=max_response_bytes,
+            keep_unknown_fields=keep_unknown_fields,
+            logger="auth_servers",
+            log_env="AUTH_SERVERS_LOG",
             user_agent="auth-servers/2.1.0 (openapi-fragments)",
         )
 

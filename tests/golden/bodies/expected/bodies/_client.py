@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Literal
 
 import httpx
 
+from ._errors import STATUS_ERRORS
 from ._runtime import (
     DEFAULT_MAX_RESPONSE_BYTES,
     DEFAULT_TIMEOUT,
@@ -54,6 +55,7 @@ class Bodies(SyncClient):
         http_client: httpx.Client | None = None,
         retry_non_idempotent: bool = False,
         max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
+        keep_unknown_fields: bool = False,
     ) -> None:
         super().__init__(
             base_url=resolve_base_url(base_url, "BODIES_BASE_URL", SERVERS, server),
@@ -66,6 +68,10 @@ class Bodies(SyncClient):
             http_client=http_client,
             retry_non_idempotent=retry_non_idempotent,
             max_response_bytes=max_response_bytes,
+            keep_unknown_fields=keep_unknown_fields,
+            status_errors=STATUS_ERRORS,
+            logger="bodies",
+            log_env="BODIES_LOG",
             user_agent="bodies/1 (openapi-fragments)",
         )
 
@@ -105,6 +111,7 @@ class AsyncBodies(AsyncClient):
         http_client: httpx.AsyncClient | None = None,
         retry_non_idempotent: bool = False,
         max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
+        keep_unknown_fields: bool = False,
     ) -> None:
         super().__init__(
             base_url=resolve_base_url(base_url, "BODIES_BASE_URL", SERVERS, server),
@@ -117,6 +124,10 @@ class AsyncBodies(AsyncClient):
             http_client=http_client,
             retry_non_idempotent=retry_non_idempotent,
             max_response_bytes=max_response_bytes,
+            keep_unknown_fields=keep_unknown_fields,
+            status_errors=STATUS_ERRORS,
+            logger="bodies",
+            log_env="BODIES_LOG",
             user_agent="bodies/1 (openapi-fragments)",
         )
 

@@ -29,17 +29,72 @@ from ._runtime import (
     APIResponseTooLarge,
     APIStatusError,
     APITimeoutError,
-    AuthenticationError,
-    BadRequestError,
-    ConflictError,
+    AuthenticationError as _AuthenticationError,
+    BadRequestError as _BadRequestError,
+    ConflictError as _ConflictError,
     InternalServerError,
     MissingCredentialsError,
-    NotFoundError,
-    PermissionDeniedError,
-    RateLimitError,
+    NotFoundError as _NotFoundError,
+    PermissionDeniedError as _PermissionDeniedError,
+    RateLimitError as _RateLimitError,
     ResponseValidationError,
-    UnprocessableEntityError,
+    UnprocessableEntityError as _UnprocessableEntityError,
 )
+from .models.problem import Problem
+
+
+class BadRequestError(_BadRequestError):
+    """400: ``model`` is the error body as ``Problem`` (None when it does not match)."""
+
+    model: Problem | None
+
+
+class AuthenticationError(_AuthenticationError):
+    """401: ``model`` is the error body as ``Problem`` (None when it does not match)."""
+
+    model: Problem | None
+
+
+class PermissionDeniedError(_PermissionDeniedError):
+    """403: ``model`` is the error body as ``Problem`` (None when it does not match)."""
+
+    model: Problem | None
+
+
+class NotFoundError(_NotFoundError):
+    """404: ``model`` is the error body as ``Problem`` (None when it does not match)."""
+
+    model: Problem | None
+
+
+class ConflictError(_ConflictError):
+    """409: ``model`` is the error body as ``Problem`` (None when it does not match)."""
+
+    model: Problem | None
+
+
+class UnprocessableEntityError(_UnprocessableEntityError):
+    """422: ``model`` is the error body as ``Problem`` (None when it does not match)."""
+
+    model: Problem | None
+
+
+class RateLimitError(_RateLimitError):
+    """429: ``model`` is the error body as ``Problem`` (None when it does not match)."""
+
+    model: Problem | None
+
+
+# The classes the client raises instead of the runtime's own, by status.
+STATUS_ERRORS: dict[int, type[APIStatusError]] = {
+    400: BadRequestError,
+    401: AuthenticationError,
+    403: PermissionDeniedError,
+    404: NotFoundError,
+    409: ConflictError,
+    422: UnprocessableEntityError,
+    429: RateLimitError,
+}
 
 __all__ = [
     "APIConnectionError",

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Literal
 
 import httpx
 
+from ._errors import STATUS_ERRORS
 from ._runtime import (
     DEFAULT_MAX_RESPONSE_BYTES,
     DEFAULT_TIMEOUT,
@@ -53,6 +54,7 @@ class DedupeAndNames(SyncClient):
         http_client: httpx.Client | None = None,
         retry_non_idempotent: bool = False,
         max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
+        keep_unknown_fields: bool = False,
     ) -> None:
         super().__init__(
             base_url=resolve_base_url(base_url, "DEDUPE_AND_NAMES_BASE_URL", SERVERS, server),
@@ -65,6 +67,10 @@ class DedupeAndNames(SyncClient):
             http_client=http_client,
             retry_non_idempotent=retry_non_idempotent,
             max_response_bytes=max_response_bytes,
+            keep_unknown_fields=keep_unknown_fields,
+            status_errors=STATUS_ERRORS,
+            logger="dedupe_and_names",
+            log_env="DEDUPE_AND_NAMES_LOG",
             user_agent="dedupe-and-names/1 (openapi-fragments)",
         )
 
@@ -97,6 +103,7 @@ class AsyncDedupeAndNames(AsyncClient):
         http_client: httpx.AsyncClient | None = None,
         retry_non_idempotent: bool = False,
         max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
+        keep_unknown_fields: bool = False,
     ) -> None:
         super().__init__(
             base_url=resolve_base_url(base_url, "DEDUPE_AND_NAMES_BASE_URL", SERVERS, server),
@@ -109,6 +116,10 @@ class AsyncDedupeAndNames(AsyncClient):
             http_client=http_client,
             retry_non_idempotent=retry_non_idempotent,
             max_response_bytes=max_response_bytes,
+            keep_unknown_fields=keep_unknown_fields,
+            status_errors=STATUS_ERRORS,
+            logger="dedupe_and_names",
+            log_env="DEDUPE_AND_NAMES_LOG",
             user_agent="dedupe-and-names/1 (openapi-fragments)",
         )
 

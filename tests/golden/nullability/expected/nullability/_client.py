@@ -53,6 +53,7 @@ class Nullability(SyncClient):
         http_client: httpx.Client | None = None,
         retry_non_idempotent: bool = False,
         max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
+        keep_unknown_fields: bool = False,
     ) -> None:
         super().__init__(
             base_url=resolve_base_url(base_url, "NULLABILITY_BASE_URL", SERVERS, server),
@@ -65,6 +66,9 @@ class Nullability(SyncClient):
             http_client=http_client,
             retry_non_idempotent=retry_non_idempotent,
             max_response_bytes=max_response_bytes,
+            keep_unknown_fields=keep_unknown_fields,
+            logger="nullability",
+            log_env="NULLABILITY_LOG",
             user_agent="nullability/1 (openapi-fragments)",
         )
 
@@ -97,6 +101,7 @@ class AsyncNullability(AsyncClient):
         http_client: httpx.AsyncClient | None = None,
         retry_non_idempotent: bool = False,
         max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
+        keep_unknown_fields: bool = False,
     ) -> None:
         super().__init__(
             base_url=resolve_base_url(base_url, "NULLABILITY_BASE_URL", SERVERS, server),
@@ -109,6 +114,9 @@ class AsyncNullability(AsyncClient):
             http_client=http_client,
             retry_non_idempotent=retry_non_idempotent,
             max_response_bytes=max_response_bytes,
+            keep_unknown_fields=keep_unknown_fields,
+            logger="nullability",
+            log_env="NULLABILITY_LOG",
             user_agent="nullability/1 (openapi-fragments)",
         )
 

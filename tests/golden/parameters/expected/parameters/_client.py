@@ -54,6 +54,7 @@ class Parameters(SyncClient):
         http_client: httpx.Client | None = None,
         retry_non_idempotent: bool = False,
         max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
+        keep_unknown_fields: bool = False,
     ) -> None:
         super().__init__(
             base_url=resolve_base_url(base_url, "PARAMETERS_BASE_URL", SERVERS, server),
@@ -66,6 +67,9 @@ class Parameters(SyncClient):
             http_client=http_client,
             retry_non_idempotent=retry_non_idempotent,
             max_response_bytes=max_response_bytes,
+            keep_unknown_fields=keep_unknown_fields,
+            logger="parameters",
+            log_env="PARAMETERS_LOG",
             user_agent="parameters/1 (openapi-fragments)",
         )
 
@@ -105,6 +109,7 @@ class AsyncParameters(AsyncClient):
         http_client: httpx.AsyncClient | None = None,
         retry_non_idempotent: bool = False,
         max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
+        keep_unknown_fields: bool = False,
     ) -> None:
         super().__init__(
             base_url=resolve_base_url(base_url, "PARAMETERS_BASE_URL", SERVERS, server),
@@ -117,6 +122,9 @@ class AsyncParameters(AsyncClient):
             http_client=http_client,
             retry_non_idempotent=retry_non_idempotent,
             max_response_bytes=max_response_bytes,
+            keep_unknown_fields=keep_unknown_fields,
+            logger="parameters",
+            log_env="PARAMETERS_LOG",
             user_agent="parameters/1 (openapi-fragments)",
         )
 

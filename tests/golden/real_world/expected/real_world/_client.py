@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Literal
 
 import httpx
 
+from ._errors import STATUS_ERRORS
 from ._runtime import (
     DEFAULT_MAX_RESPONSE_BYTES,
     DEFAULT_TIMEOUT,
@@ -54,6 +55,7 @@ class RealWorld(SyncClient):
         http_client: httpx.Client | None = None,
         retry_non_idempotent: bool = False,
         max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
+        keep_unknown_fields: bool = False,
     ) -> None:
         super().__init__(
             base_url=resolve_base_url(base_url, "REAL_WORLD_BASE_URL", SERVERS, server),
@@ -66,6 +68,10 @@ class RealWorld(SyncClient):
             http_client=http_client,
             retry_non_idempotent=retry_non_idempotent,
             max_response_bytes=max_response_bytes,
+            keep_unknown_fields=keep_unknown_fields,
+            status_errors=STATUS_ERRORS,
+            logger="real_world",
+            log_env="REAL_WORLD_LOG",
             user_agent="real-world/1.0 (openapi-fragments)",
         )
 
@@ -105,6 +111,7 @@ class AsyncRealWorld(AsyncClient):
         http_client: httpx.AsyncClient | None = None,
         retry_non_idempotent: bool = False,
         max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
+        keep_unknown_fields: bool = False,
     ) -> None:
         super().__init__(
             base_url=resolve_base_url(base_url, "REAL_WORLD_BASE_URL", SERVERS, server),
@@ -117,6 +124,10 @@ class AsyncRealWorld(AsyncClient):
             http_client=http_client,
             retry_non_idempotent=retry_non_idempotent,
             max_response_bytes=max_response_bytes,
+            keep_unknown_fields=keep_unknown_fields,
+            status_errors=STATUS_ERRORS,
+            logger="real_world",
+            log_env="REAL_WORLD_LOG",
             user_agent="real-world/1.0 (openapi-fragments)",
         )
 

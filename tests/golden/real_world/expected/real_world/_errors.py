@@ -31,7 +31,7 @@ from ._runtime import (
     APITimeoutError,
     AuthenticationError,
     BadRequestError,
-    ConflictError,
+    ConflictError as _ConflictError,
     InternalServerError,
     MissingCredentialsError,
     NotFoundError,
@@ -40,6 +40,19 @@ from ._runtime import (
     ResponseValidationError,
     UnprocessableEntityError,
 )
+from .models.conflict import Conflict
+
+
+class ConflictError(_ConflictError):
+    """409: ``model`` is the error body as ``Conflict`` (None when it does not match)."""
+
+    model: Conflict | None
+
+
+# The classes the client raises instead of the runtime's own, by status.
+STATUS_ERRORS: dict[int, type[APIStatusError]] = {
+    409: ConflictError,
+}
 
 __all__ = [
     "APIConnectionError",

@@ -55,6 +55,7 @@ class Streaming(SyncClient):
         http_client: httpx.Client | None = None,
         retry_non_idempotent: bool = False,
         max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
+        keep_unknown_fields: bool = False,
     ) -> None:
         super().__init__(
             base_url=resolve_base_url(base_url, "STREAMING_BASE_URL", SERVERS, server),
@@ -67,6 +68,9 @@ class Streaming(SyncClient):
             http_client=http_client,
             retry_non_idempotent=retry_non_idempotent,
             max_response_bytes=max_response_bytes,
+            keep_unknown_fields=keep_unknown_fields,
+            logger="streaming",
+            log_env="STREAMING_LOG",
             user_agent="streaming/1.0 (openapi-fragments)",
         )
 
@@ -113,6 +117,7 @@ class AsyncStreaming(AsyncClient):
         http_client: httpx.AsyncClient | None = None,
         retry_non_idempotent: bool = False,
         max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
+        keep_unknown_fields: bool = False,
     ) -> None:
         super().__init__(
             base_url=resolve_base_url(base_url, "STREAMING_BASE_URL", SERVERS, server),
@@ -125,6 +130,9 @@ class AsyncStreaming(AsyncClient):
             http_client=http_client,
             retry_non_idempotent=retry_non_idempotent,
             max_response_bytes=max_response_bytes,
+            keep_unknown_fields=keep_unknown_fields,
+            logger="streaming",
+            log_env="STREAMING_LOG",
             user_agent="streaming/1.0 (openapi-fragments)",
         )
 

@@ -55,6 +55,7 @@ class Unions(SyncClient):
         http_client: httpx.Client | None = None,
         retry_non_idempotent: bool = False,
         max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
+        keep_unknown_fields: bool = False,
     ) -> None:
         super().__init__(
             base_url=resolve_base_url(base_url, "UNIONS_BASE_URL", SERVERS, server),
@@ -67,6 +68,9 @@ class Unions(SyncClient):
             http_client=http_client,
             retry_non_idempotent=retry_non_idempotent,
             max_response_bytes=max_response_bytes,
+            keep_unknown_fields=keep_unknown_fields,
+            logger="unions",
+            log_env="UNIONS_LOG",
             user_agent="unions/1 (openapi-fragments)",
         )
 
@@ -113,6 +117,7 @@ class AsyncUnions(AsyncClient):
         http_client: httpx.AsyncClient | None = None,
         retry_non_idempotent: bool = False,
         max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
+        keep_unknown_fields: bool = False,
     ) -> None:
         super().__init__(
             base_url=resolve_base_url(base_url, "UNIONS_BASE_URL", SERVERS, server),
@@ -125,6 +130,9 @@ class AsyncUnions(AsyncClient):
             http_client=http_client,
             retry_non_idempotent=retry_non_idempotent,
             max_response_bytes=max_response_bytes,
+            keep_unknown_fields=keep_unknown_fields,
+            logger="unions",
+            log_env="UNIONS_LOG",
             user_agent="unions/1 (openapi-fragments)",
         )
 

@@ -3,11 +3,11 @@
 
 from __future__ import annotations
 
-import msgspec
+from .._runtime import Model as _Model
 
 
 class CreateTokenRequest(
-    msgspec.Struct,
+    _Model,
     kw_only=True,
     omit_defaults=True,
 ):

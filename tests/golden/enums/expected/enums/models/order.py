@@ -3,8 +3,7 @@
 
 from __future__ import annotations
 
-import msgspec
-
+from .._runtime import Model as _Model
 from .order_kind import OrderKind
 from .order_letters import OrderLetters
 from .priority import Priority
@@ -12,7 +11,7 @@ from .state import State
 
 
 class Order(
-    msgspec.Struct,
+    _Model,
     kw_only=True,
     omit_defaults=True,
 ):

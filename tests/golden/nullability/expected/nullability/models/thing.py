@@ -5,13 +5,11 @@ from __future__ import annotations
 
 import uuid
 
-import msgspec
-
-from .._runtime import UNSET, UnsetType
+from .._runtime import Model as _Model, UNSET, UnsetType
 
 
 class Thing(
-    msgspec.Struct,
+    _Model,
     kw_only=True,
     omit_defaults=True,
 ):
@@ -35,7 +33,7 @@ class Thing(
 
 
 class ThingParam(
-    msgspec.Struct,
+    _Model,
     kw_only=True,
     omit_defaults=True,
 ):

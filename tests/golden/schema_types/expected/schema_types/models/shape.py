@@ -6,9 +6,7 @@ from __future__ import annotations
 import datetime
 from typing import Any, Literal, TYPE_CHECKING, TypeAlias
 
-import msgspec
-
-from .._runtime import UNSET, UnsetType, coerce
+from .._runtime import Model as _Model, UNSET, UnsetType, coerce
 
 # Types msgspec cannot decode directly (unions of one JSON kind, models keeping additionalProperties):
 # typed for checkers, decoded as JSON and converted by __post_init__ (unions by discriminator tag
@@ -28,7 +26,7 @@ else:
 
 
 class Shape(
-    msgspec.Struct,
+    _Model,
     kw_only=True,
     omit_defaults=True,
 ):
@@ -70,7 +68,7 @@ class Shape(
 
 
 class ShapeParam(
-    msgspec.Struct,
+    _Model,
     kw_only=True,
     omit_defaults=True,
 ):

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import datetime
 
-import msgspec
+from .._runtime import Model as _Model
 
 
 class Event(
-    msgspec.Struct,
+    _Model,
     kw_only=True,
     omit_defaults=True,
 ):

@@ -3,13 +3,12 @@
 
 from __future__ import annotations
 
-import msgspec
-
+from .._runtime import Model as _Model
 from .job_state import JobState
 
 
 class Job(
-    msgspec.Struct,
+    _Model,
     kw_only=True,
     omit_defaults=True,
 ):

@@ -3,11 +3,11 @@
 
 from __future__ import annotations
 
-import msgspec
+from .._runtime import Model as _Model
 
 
 class RateCompletionRequest(
-    msgspec.Struct,
+    _Model,
     kw_only=True,
     omit_defaults=True,
 ):
@@ -19,7 +19,7 @@ class RateCompletionRequest(
 
 
 class RateCompletionRequestParam(
-    msgspec.Struct,
+    _Model,
     kw_only=True,
     omit_defaults=True,
 ):

@@ -3,11 +3,11 @@
 
 from __future__ import annotations
 
-import msgspec
+from .._runtime import Model as _Model
 
 
 class Reason(
-    msgspec.Struct,
+    _Model,
     kw_only=True,
     omit_defaults=True,
 ):
@@ -19,7 +19,7 @@ class Reason(
 
 
 class ReasonParam(
-    msgspec.Struct,
+    _Model,
     kw_only=True,
     omit_defaults=True,
 ):

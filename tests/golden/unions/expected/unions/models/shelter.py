@@ -6,9 +6,7 @@ from __future__ import annotations
 import datetime
 from typing import Any, TYPE_CHECKING, TypeAlias
 
-import msgspec
-
-from .._runtime import coerce
+from .._runtime import Model as _Model, coerce
 
 # Types msgspec cannot decode directly (unions of one JSON kind, models keeping additionalProperties):
 # typed for checkers, decoded as JSON and converted by __post_init__ (unions by discriminator tag
@@ -24,7 +22,7 @@ else:
 
 
 class Shelter(
-    msgspec.Struct,
+    _Model,
     kw_only=True,
     omit_defaults=True,
 ):

@@ -5,9 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, TYPE_CHECKING, TypeAlias
 
-import msgspec
-
-from .._runtime import Discriminator, coerce
+from .._runtime import Discriminator, Model as _Model, coerce
 
 # Types msgspec cannot decode directly (unions of one JSON kind, models keeping additionalProperties):
 # typed for checkers, decoded as JSON and converted by __post_init__ (unions by discriminator tag
@@ -21,7 +19,7 @@ else:
 
 
 class Tagged(
-    msgspec.Struct,
+    _Model,
     kw_only=True,
     omit_defaults=True,
 ):
