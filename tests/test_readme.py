@@ -89,6 +89,8 @@ def repr_error() -> str:
 
 @pytest.mark.parametrize("provider", ["mariadb_cloud", "akinon_appmaker"])
 def test_generated_readme_examples_run(provider: str, server: str) -> None:
-    (block,) = _blocks(GENERATED / provider / "README.md")
-    output = _run(block, server)
+    call, streamed = _blocks(GENERATED / provider / "README.md")
+    output = _run(call, server)
     assert output.strip() and "Traceback" not in output
+    lines = _run(streamed, server).splitlines()
+    assert lines[0] == "200 None" and len(lines) >= 2 and "Traceback" not in lines
