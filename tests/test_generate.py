@@ -217,7 +217,7 @@ def _with_ignored_entries(target: Path) -> dict[str, bytes]:
         "mariadb_cloud/__pycache__/_client.cpython-311.pyc": b"\x00pyc",
         "mariadb_cloud/models/__pycache__/invite.cpython-311.pyc": b"\x00pyc",
         ".mypy_cache/3.11/cache.db": b"db",
-        ".gitignore": b"build/\n",
+        ".envrc": b"export ACME=1\n",  # a dot file of the user's (.gitignore at the top is generated)
     }
     for name, data in extra.items():
         (target / name).parent.mkdir(parents=True, exist_ok=True)

@@ -130,6 +130,8 @@ def render(package: Package) -> dict[str, str]:
         ),
         "README.md": _render("package/README.md.j2", header=header(package.folder, "<!--"), package=package),
         "API.md": _render("package/API.md.j2", header=header(package.folder, "<!--"), package=package),
+        "MANIFEST.in": _render("package/MANIFEST.in.j2", header=header(package.folder), package=package),
+        ".gitignore": _render("package/gitignore.j2", header=header(package.folder), package=package),
         "openapi.json": package.openapi_json,
         "names.json": package.names_json,
         f"{code}/py.typed": "",

@@ -3,8 +3,8 @@
 ``write_tree`` replaces a generated package folder with exactly the files given (stale files
 disappear) by building the new tree beside it and swapping it in, so a failure leaves the
 previous tree intact. What the generator never writes and ``read_tree`` ignores (``__pycache__``,
-``*.egg-info`` of an editable install, ``build/``, dot files) moves across the swap, so a
-regeneration does not undo ``pip install -e``. ``write_files`` writes a few files next to existing ones (``import-docs``,
+``*.egg-info`` of an editable install, ``build/``, dot files other than the generated top-level
+``.gitignore``) moves across the swap, so a regeneration does not undo ``pip install -e``. ``write_files`` writes a few files next to existing ones (``import-docs``,
 ``merge -o``), each through a temporary file and a rename. ``diff_tree`` compares without
 writing. Paths are checked to stay inside the target folder.
 
@@ -106,14 +106,16 @@ def sync_files(folder: Path, files: Mapping[str, str], removed: Sequence[str] = 
 
 
 IGNORED = ("__pycache__", ".pytest_cache", ".mypy_cache", "build", "dist")
+# Dot files the generator writes at a package's top level: read, compared and replaced like any
+# generated file (every other dot file is the user's and is carried across a regeneration).
+GENERATED_DOT_FILES = (".gitignore",)
 
 
-def _ignored_name(part: str) -> bool:
+def _ignored_name(part: str, top: bool = False) -> bool:
+    """Whether an entry named ``part`` is left alone (``top``: directly in the package folder)."""
+    if top and part in GENERATED_DOT_FILES:
+        return False
     return part in IGNORED or part.endswith(".egg-info") or part.startswith(".")
-
-
-def _ignored(relative: Path) -> bool:
-    return any(_ignored_name(part) for part in relative.parts)
 
 
 def _carry_ignored(folder: Path, staging: Path, moves: list[tuple[Path, Path]]) -> None:
@@ -125,9 +127,9 @@ def _carry_ignored(folder: Path, staging: Path, moves: list[tuple[Path, Path]]) 
         for name in [*subdirectories, *names]:
             source = here / name
             target = staging / source.relative_to(folder)
-            if _ignored_name(name) and target.parent.is_dir() and not target.exists():
+            if _ignored_name(name, here == folder) and target.parent.is_dir() and not target.exists():
                 found.append((source, target))
-        subdirectories[:] = [d for d in subdirectories if not _ignored_name(d)]
+        subdirectories[:] = [d for d in subdirectories if not _ignored_name(d, here == folder)]
     for source, target in found:
         os.replace(source, target)
         moves.append((source, target))
@@ -141,11 +143,12 @@ def read_tree(folder: Path) -> dict[str, bytes]:
     found = {}
     for directory, subdirectories, names in os.walk(folder):
         here = Path(directory)
-        subdirectories[:] = [d for d in subdirectories if not _ignored_name(d)]
-        refuse_links(*(here / name for name in [*subdirectories, *names] if not _ignored_name(name)))
+        top = here == folder
+        subdirectories[:] = [d for d in subdirectories if not _ignored_name(d, top)]
+        refuse_links(*(here / name for name in [*subdirectories, *names] if not _ignored_name(name, top)))
         for name in names:
             path = here / name
-            if not _ignored_name(name) and path.is_file():
+            if not _ignored_name(name, top) and path.is_file():
                 found[path.relative_to(folder).as_posix()] = path.read_bytes()
     return dict(sorted(found.items()))
 

@@ -14,7 +14,8 @@ from generator.diagnostics import Diagnostic, Origin
 
 __all__ = [
     "Client", "EnumMember", "EnumModel", "Field", "Model", "ModelModule", "Operation", "Package",
-    "Pager", "Param", "Resource", "Scheme", "Server", "ServerArgument", "ServerVariable", "TypedError", "Webhook",
+    "Pager", "Param", "Release", "Resource", "Scheme", "Server", "ServerArgument", "ServerVariable", "TypedError",
+    "Webhook",
 ]  # fmt: skip
 
 
@@ -231,6 +232,17 @@ class Webhook:
 
 
 @dataclass(frozen=True, slots=True)
+class Release:
+    """pyproject.toml's release metadata, every value checked (``model/release.py``)."""
+
+    summary: str = ""  # the one-line description (core metadata's Summary cannot hold a line break)
+    license: str = ""  # a canonical SPDX licence expression; "" when the spec gives none
+    urls: tuple[tuple[str, str], ...] = ()  # [project.urls]: (label, http(s) URL), sorted by label
+    maintainers: tuple[tuple[str, str], ...] = ()  # (name or "", e-mail address)
+    classifiers: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class TypedError:
     """A status error class of ``_errors.py`` whose ``model`` has one declared type."""
 
@@ -265,3 +277,4 @@ class Package:
     names_json: str = ""  # names.json: the names given, so that they never move
     typed_errors: tuple[TypedError, ...] = ()  # status classes _errors.py subclasses with a typed model
     errors_imports: tuple[str, ...] = ()  # the import lines of _errors.py
+    release: Release = Release()  # licence, classifiers, project URLs, maintainers

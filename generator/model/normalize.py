@@ -31,6 +31,7 @@ from generator.model.ir import (
     Package,
 )
 from generator.model.models import model_module
+from generator.model.release import release_of
 from generator.model.resources import resources_of, webhooks_of
 from generator.spec.config import ProviderConfig
 from generator.spec.merge import Merged
@@ -80,6 +81,7 @@ def normalize(merged: Merged, config: ProviderConfig, history: NameHistory | Non
         openapi_json=dump_json(document), **example, webhooks=webhooks, webhook_imports=webhook_imports,
         warnings=specs.warnings, names_json=dump_history(replace(specs.names, example=shown)),
         typed_errors=typed, errors_imports=errors_imports(typed),
+        release=release_of(document, spec_text(info.get("title")) or config.client),
     )  # fmt: skip
 
 

@@ -31,6 +31,8 @@ from ._errors import (
 )
 from ._runtime import NOT_GIVEN, UNSET, APIResponse, NotGiven, RequestOptions, UnsetType
 
+__version__ = "1.0.0"  # the distribution's version, as in pyproject.toml
+
 if TYPE_CHECKING:
     from .models.check_invitation_response import CheckInvitationResponse as CheckInvitationResponse
     from .models.create_org_invitation_request import CreateOrgInvitationRequest as CreateOrgInvitationRequest

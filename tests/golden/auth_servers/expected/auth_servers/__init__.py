@@ -30,6 +30,9 @@ from ._errors import (
 )
 from ._runtime import NOT_GIVEN, UNSET, APIResponse, NotGiven, RequestOptions, UnsetType
 
+__version__ = "2.1.0"  # the distribution's version, as in pyproject.toml
+
+
 _MODELS: dict[str, str] = {}
 
 __all__ = [

@@ -31,6 +31,8 @@ from ._errors import (
 )
 from ._runtime import NOT_GIVEN, UNSET, APIResponse, NotGiven, RequestOptions, UnsetType
 
+__version__ = "1"  # the distribution's version, as in pyproject.toml
+
 if TYPE_CHECKING:
     from .models.invites_create_request_item import InvitesCreateRequestItem as InvitesCreateRequestItem
     from .models.invites_retrieve_error404 import InvitesRetrieveError404 as InvitesRetrieveError404

@@ -31,6 +31,8 @@ from ._errors import (
 )
 from ._runtime import NOT_GIVEN, UNSET, APIResponse, NotGiven, RequestOptions, UnsetType
 
+__version__ = "1"  # the distribution's version, as in pyproject.toml
+
 if TYPE_CHECKING:
     from .models.order import Order as Order
     from .models.order_kind import OrderKind as OrderKind
